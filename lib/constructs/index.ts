@@ -1,0 +1,5 @@
+export * from "./vsphere-inventory";
+export * from "./base-image";
+export * from "./linked-clone-group";
+export * from "./linked-clone-checks";
+export * from "./vsphere-connection";

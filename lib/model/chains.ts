@@ -1,0 +1,80 @@
+import type { AppModel, BaseModel, GroupModel, Limits, StackModel } from "./types";
+import { minLimit } from "./platform";
+
+/**
+ * One disk chain: all clones of one source VM and snapshot in one datacenter,
+ * whichever group or stack declares them. The platform's limits apply to it.
+ */
+export interface Chain {
+  readonly key: string;
+  readonly label: string;
+  readonly groups: readonly GroupModel[];
+  readonly clones: number;
+}
+
+export function siteKey(site: { server?: string; datacenter: string }): string {
+  return `${site.server ?? ""}\u0000${site.datacenter}`;
+}
+
+export function chainKey(base: BaseModel): string {
+  const source = base.template ? `${base.vm}\u0000(template)` : `${base.vm}\u0000${base.snapshot ?? ""}`;
+  return `${siteKey(base.site)}\u0000${source}`;
+}
+
+export function describeBase(base: BaseModel): string {
+  const source = base.template ? `template ${base.vm}` : `${base.vm}@${base.snapshot ?? "(no snapshot)"}`;
+  return `base '${base.name}' (${base.site.datacenter}/${source})`;
+}
+
+/** Chains in a stable order (by key), each with its groups in declaration order. */
+export function chainsOf(model: AppModel): Chain[] {
+  const byKey = new Map<string, GroupModel[]>();
+  for (const g of model.groups) {
+    const key = chainKey(g.base);
+    const list = byKey.get(key);
+    if (list) list.push(g);
+    else byKey.set(key, [g]);
+  }
+  return [...byKey.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, groups]) => ({
+      key,
+      label: describeBase(groups[0].base),
+      groups,
+      clones: groups.reduce((n, g) => n + g.members.length, 0),
+    }));
+}
+
+export function stackLimits(model: AppModel): Map<string, Limits> {
+  return new Map(model.stacks.map((s: StackModel) => [s.name, s.limits]));
+}
+
+/** The strictest limit over the chain's groups, each with its stack's override or its platform default. */
+export function chainLimit(
+  chain: Chain,
+  limits: Map<string, Limits>,
+  name: keyof Limits,
+  platformDefault: (g: GroupModel) => number | undefined,
+): number | undefined {
+  let limit: number | undefined;
+  for (const g of chain.groups) {
+    const override = limits.get(g.stack)?.[name];
+    limit = minLimit(limit, override ?? platformDefault(g));
+  }
+  return limit;
+}
+
+export function groupLabel(g: GroupModel): string {
+  return `${g.stack}/${g.name}`;
+}
+
+/** Groups of a chain per stack, in declaration order. */
+export function groupsByStack(groups: readonly GroupModel[]): Map<string, GroupModel[]> {
+  const out = new Map<string, GroupModel[]>();
+  for (const g of groups) {
+    const list = out.get(g.stack);
+    if (list) list.push(g);
+    else out.set(g.stack, [g]);
+  }
+  return out;
+}

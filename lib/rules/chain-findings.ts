@@ -1,0 +1,24 @@
+import type { Chain } from "../model/chains";
+import { groupLabel, groupsByStack } from "../model/chains";
+import type { Severity } from "../model/types";
+import type { RawFinding } from "./rule";
+
+/** Names every group of a chain, across stacks. */
+export function chainSubject(chain: Chain): string {
+  return chain.groups.map(groupLabel).join(", ");
+}
+
+/**
+ * A chain finding is reported once in each stack that has clones on the chain,
+ * attached to that stack's first group of it. Each stack's groups may suppress it.
+ */
+export function perStack(chain: Chain, rule: string, severity: Severity, message: string): RawFinding[] {
+  return [...groupsByStack(chain.groups).entries()].map(([stack, groups]) => ({
+    rule,
+    severity,
+    stack,
+    path: groups[0].path,
+    message,
+    groups,
+  }));
+}

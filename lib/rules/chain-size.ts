@@ -1,0 +1,39 @@
+import { chainLimit, chainsOf, stackLimits } from "../model/chains";
+import { defaultMaxClonesPerChain } from "../model/platform";
+import { chainSubject, perStack } from "./chain-findings";
+import { formatMessage, type Rule } from "./rule";
+
+/**
+ * `chain-size`: clones sharing one base, across all groups and stacks of the app,
+ * at most `maxClonesPerChain`.
+ *
+ * Source: vSphere 4.0 linked virtual machines note, quoted in NTPRO.NL, "Creating
+ * LinkedClones with the Virtualization EcoShell" (2010-01-09): "up to eight virtual
+ * machines in a linked virtual machine group". vSphere SDK Programming Guide,
+ * "Linked Virtual Machines": no limit on linked VMs from 5.1.
+ * Default: 8 below vSphere 5.1, none from 5.1 (see shared/reference/vsphere-linked-clones.md).
+ */
+export const chainSize: Rule = {
+  id: "chain-size",
+  defaultSeverity: "error",
+  info: "Clones sharing one base, across all groups of the app, stay within maxClonesPerChain.",
+  explanation:
+    "Before vSphere 5.1 a linked virtual machine group holds at most eight VMs. All clones of one source VM " +
+    "and snapshot form one chain, whichever group or environment declares them.",
+  source: "vSphere 4.0 linked VMs note (NTPRO.NL, 2010-01-09); vSphere SDK Programming Guide, Linked Virtual Machines",
+  check(model) {
+    const limits = stackLimits(model);
+    return chainsOf(model).flatMap((chain) => {
+      const limit = chainLimit(chain, limits, "maxClonesPerChain", (g) => defaultMaxClonesPerChain(g.site.version));
+      if (limit === undefined || chain.clones <= limit) return [];
+      const message = formatMessage(
+        "chain-size",
+        chainSubject(chain),
+        `${chain.label} has ${chain.clones} linked clones in one chain`,
+        "split the clones over more bases (another snapshot or source VM) or raise limits.maxClonesPerChain if your platform allows more",
+        { actual: chain.clones, limit },
+      );
+      return perStack(chain, "chain-size", "error", message);
+    });
+  },
+};

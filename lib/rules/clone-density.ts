@@ -1,0 +1,36 @@
+import { chainLimit, chainsOf, stackLimits } from "../model/chains";
+import { DEFAULT_WARN_CLONES_PER_CHAIN } from "../model/platform";
+import { chainSubject, perStack } from "./chain-findings";
+import { formatMessage, type Rule } from "./rule";
+
+/**
+ * `clone-density`: clones per base above `warnClonesPerChain` (default 30) load the base disk.
+ *
+ * Source: NTPRO.NL, "Creating LinkedClones with the Virtualization EcoShell" (2010-01-09),
+ * comments: 30 VMs on one base disk worked but IO "does suffer noticeably", worst on first
+ * boot; put the base disk on SSD.
+ */
+export const cloneDensity: Rule = {
+  id: "clone-density",
+  defaultSeverity: "warning",
+  info: "Clones per base above warnClonesPerChain: every read miss of every clone goes to one base disk.",
+  explanation:
+    "All linked clones of a base read from the same base disk. Around 30 clones IO suffers noticeably, " +
+    "worst on first boot. Spread clones over more bases or put the base disk on fast storage.",
+  source: "NTPRO.NL, Creating LinkedClones with the Virtualization EcoShell (2010-01-09), comments",
+  check(model) {
+    const limits = stackLimits(model);
+    return chainsOf(model).flatMap((chain) => {
+      const limit = chainLimit(chain, limits, "warnClonesPerChain", () => DEFAULT_WARN_CLONES_PER_CHAIN)!;
+      if (chain.clones <= limit) return [];
+      const message = formatMessage(
+        "clone-density",
+        chainSubject(chain),
+        `${chain.label} serves ${chain.clones} clones from one base disk`,
+        "spread the clones over more bases, put the base disk on SSD, or raise limits.warnClonesPerChain",
+        { actual: chain.clones, limit },
+      );
+      return perStack(chain, "clone-density", "warning", message);
+    });
+  },
+};

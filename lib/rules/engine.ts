@@ -1,0 +1,80 @@
+import type { AppModel, Severity, Suppression } from "../model/types";
+import type { RawFinding, Rule } from "./rule";
+
+/** A finding after suppressions and strict mode: what is printed and written. */
+export interface Finding {
+  readonly rule: string;
+  /** Severity in effect: a suppressed finding is "info". */
+  readonly severity: Severity;
+  /** Severity the rule gave, before suppression. */
+  readonly ruleSeverity: Severity;
+  readonly stack: string;
+  readonly path: string;
+  readonly message: string;
+  /** Why it was suppressed, when it was. */
+  readonly suppressionReason?: string;
+}
+
+export interface RunOptions {
+  /** Warnings fail too (LINKED_CLONES_STRICT=1). */
+  readonly strict?: boolean;
+}
+
+function suppressionFor(rule: string, list: readonly Suppression[]): Suppression | undefined {
+  return list.find((s) => s.rule === rule);
+}
+
+/**
+ * Runs every rule once over the whole app. A finding is suppressed when its stack
+ * suppresses the rule, or when every group it concerns does.
+ */
+export function runRules(model: AppModel, rules: readonly Rule[], options: RunOptions = {}): Finding[] {
+  const stackSuppressions = new Map(model.stacks.map((s) => [s.name, s.suppressions]));
+  const raw: RawFinding[] = rules.flatMap((r) => r.check(model));
+  const findings = raw.map((f): Finding => {
+    const byStack = suppressionFor(f.rule, stackSuppressions.get(f.stack) ?? []);
+    const byGroups =
+      f.groups.length > 0 && f.groups.every((g) => suppressionFor(f.rule, g.suppressions))
+        ? f.groups.map((g) => suppressionFor(f.rule, g.suppressions)!.reason)
+        : undefined;
+    const reason = byStack?.reason ?? (byGroups ? [...new Set(byGroups)].join("; ") : undefined);
+    const ruleSeverity: Severity = options.strict && f.severity === "warning" ? "error" : f.severity;
+    return {
+      rule: f.rule,
+      severity: reason !== undefined ? "info" : ruleSeverity,
+      ruleSeverity,
+      stack: f.stack,
+      path: f.path,
+      message: f.message,
+      ...(reason !== undefined ? { suppressionReason: reason } : {}),
+    };
+  });
+  return findings.sort(compareFindings);
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.stack, b.stack) ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    cmp(a.path, b.path) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** How a finding is printed: the message, and for a suppressed one its reason. */
+export function printFinding(f: Finding): string {
+  const label = f.severity === "info" ? "info" : f.severity;
+  const suffix = f.suppressionReason !== undefined ? ` (suppressed ${f.ruleSeverity}: ${f.suppressionReason})` : "";
+  return `${label}: ${f.message}${suffix}`;
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === "error");
+}

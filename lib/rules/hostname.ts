@@ -1,0 +1,52 @@
+import { groupLabel } from "../model/chains";
+import { formatMessage, listSome, type Rule } from "./rule";
+
+export const MAX_LINUX_HOSTNAME = 63;
+export const MAX_WINDOWS_HOSTNAME = 15;
+const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
+
+/**
+ * `hostname`: guest host names set by customization are valid: Linux at most 63 characters
+ * (an RFC 1123 label: letters, digits, inner hyphens), Windows at most 15 (NetBIOS name).
+ *
+ * Source: RFC 1123 section 2.1 and RFC 1035 section 2.3.4 (labels of 63 octets); Microsoft's
+ * NetBIOS computer name limit of 15 characters; the provider's `linux_options.host_name` and
+ * `windows_options.computer_name`. See shared/reference/vsphere-linked-clones.md.
+ */
+export const hostname: Rule = {
+  id: "hostname",
+  defaultSeverity: "error",
+  info: "Guest host names: Linux at most 63 characters (RFC 1123 label), Windows at most 15.",
+  explanation:
+    "Customization sets each clone's host name from its VM name. Guest customization fails, or the guest " +
+    "truncates the name, when it is not a valid label of the guest's OS.",
+  source: "RFC 1123 2.1, RFC 1035 2.3.4; Microsoft NetBIOS computer names (15 characters)",
+  check(model) {
+    return model.groups.flatMap((g) => {
+      if (!g.customized) return [];
+      const windows = g.base.guestOs === "windows";
+      const max = windows ? MAX_WINDOWS_HOSTNAME : MAX_LINUX_HOSTNAME;
+      const os = windows ? "Windows" : "Linux";
+      const long = g.members.filter((m) => m.hostname.length > max).map((m) => m.hostname);
+      const invalid = g.members.filter((m) => !LABEL.test(m.hostname)).map((m) => m.hostname);
+      const out = [];
+      if (long.length) {
+        const longest = Math.max(...long.map((n) => n.length));
+        out.push({
+          rule: "hostname", severity: "error" as const, stack: g.stack, path: g.path, groups: [g],
+          message: formatMessage("hostname", groupLabel(g), `${os} host name ${listSome(long, 3)} is too long`,
+            "shorten namePattern or the member names", { actual: `${longest} characters`, limit: max }),
+        });
+      }
+      if (invalid.length) {
+        out.push({
+          rule: "hostname", severity: "error" as const, stack: g.stack, path: g.path, groups: [g],
+          message: formatMessage("hostname", groupLabel(g),
+            `${os} host name ${listSome(invalid, 3)} is not a valid host name label`,
+            "use letters, digits and inner hyphens only (no '_', '.', spaces, or leading/trailing '-')"),
+        });
+      }
+      return out;
+    });
+  },
+};

@@ -1,0 +1,50 @@
+import type { AppModel, GroupModel, Severity } from "../model/types";
+
+/** What a rule reports, before suppressions and strict mode are applied. */
+export interface RawFinding {
+  readonly rule: string;
+  readonly severity: Severity;
+  /** Stack the finding belongs to (its synth fails on an error). */
+  readonly stack: string;
+  /** Construct path the finding is attached to. */
+  readonly path: string;
+  /** Full message, starting with `[rule-id]`. */
+  readonly message: string;
+  /** Groups whose suppressions may silence the finding (all of them must). */
+  readonly groups: readonly GroupModel[];
+}
+
+export interface Rule {
+  /** Stable id; messages start with it in brackets. */
+  readonly id: string;
+  /** Default severity; "by version" where the platform picks it. */
+  readonly defaultSeverity: Severity | "by version";
+  /** One line: what the rule checks. */
+  readonly info: string;
+  /** Why it matters and what to do. */
+  readonly explanation: string;
+  /** Where the limit comes from. */
+  readonly source: string;
+  check(model: AppModel): RawFinding[];
+}
+
+/**
+ * `[rule-id] <subject>: <what is wrong>, <actual> vs <limit>; <how to fix>`.
+ * Without an actual/limit pair: `[rule-id] <subject>: <what is wrong>; <how to fix>`.
+ */
+export function formatMessage(
+  rule: string,
+  subject: string,
+  what: string,
+  fix: string,
+  actualVsLimit?: { actual: string | number; limit: string | number },
+): string {
+  const measure = actualVsLimit ? `, ${actualVsLimit.actual} vs ${actualVsLimit.limit}` : "";
+  return `[${rule}] ${subject}: ${what}${measure}; ${fix}`;
+}
+
+/** Lists at most `max` items, then says how many more. */
+export function listSome(items: readonly string[], max = 5): string {
+  const shown = items.slice(0, max).map((i) => `'${i}'`).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
