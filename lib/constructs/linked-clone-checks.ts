@@ -19,7 +19,6 @@ export const FINDINGS_FILE = "linked-clones-findings.json";
 
 interface StackSettings {
   limits: Limits;
-  suppressions: Suppression[];
 }
 
 /** Suppressions of one construct (group or stack), checked when given. */
@@ -112,7 +111,7 @@ export class LinkedCloneChecks {
         stacks: [...this.stacks.entries()].map(([stack, s]) => ({
           name: stack.node.id,
           limits: s.limits,
-          suppressions: [...s.suppressions, ...LinkedCloneChecks.suppressionsOf(stack)],
+          suppressions: LinkedCloneChecks.suppressionsOf(stack),
         })),
         bases: this.bases.map((b) => b.toModel()),
         groups: this.groups.map((g) => g.toModel()),
@@ -130,7 +129,7 @@ export class LinkedCloneChecks {
   private settings(stack: TerraformStack): StackSettings {
     let s = this.stacks.get(stack);
     if (!s) {
-      s = { limits: {}, suppressions: [] };
+      s = { limits: {} };
       this.stacks.set(stack, s);
     }
     return s;
@@ -172,7 +171,7 @@ class StackCheckAspect implements IAspect {
  * Writes `stacks/<stack>/linked-clones-findings.json`. A stack with errors gets no
  * cdk.tf.json: a stale one from an earlier synth is removed.
  */
-function writeFindings(outdir: string, stackName: string, findings: readonly Finding[]): void {
+export function writeFindings(outdir: string, stackName: string, findings: readonly Finding[]): void {
   const dir = path.join(outdir, "stacks", stackName);
   fs.mkdirSync(dir, { recursive: true });
   const records = findings.map((f) => ({

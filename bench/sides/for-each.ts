@@ -1,0 +1,34 @@
+/**
+ * Side (c) "for_each": the expert's hand-written version. One VirtualMachine per group
+ * of 8 with for_each over a map keyed by VM name; no checks.
+ */
+import { TerraformIterator, type App, type TerraformStack } from "cdktf";
+import { VirtualMachine } from "@cdktf/provider-vsphere/lib/virtual-machine";
+import * as S from "../scenario";
+import { addDisks, groupOutput, lookups, sharedConfig } from "./common";
+
+export function build(app: App, sc: S.Scenario): TerraformStack {
+  const l = lookups(app, sc);
+  for (const g of sc.groups) {
+    const each = TerraformIterator.fromMap(Object.fromEntries(g.members.map((m) => [m.name, { ipv4: m.ipv4 }])));
+    const vm = new VirtualMachine(l.stack, g.name, {
+      ...sharedConfig(l, g),
+      forEach: each,
+      name: each.key,
+      clone: {
+        templateUuid: l.bases.get(g.base)!.source.uuid,
+        linkedClone: true,
+        customize: {
+          linuxOptions: { hostName: each.key, domain: S.DOMAIN },
+          networkInterface: [{ ipv4Address: each.getString("ipv4"), ipv4Netmask: S.PREFIX_LENGTH }],
+          ipv4Gateway: g.cluster.gateway,
+          dnsServerList: [g.cluster.dns],
+          dnsSuffixList: [S.DOMAIN],
+        },
+      },
+    });
+    addDisks(vm, l, g);
+    groupOutput(l.stack, g, TerraformIterator.fromResources(vm).forExpressionForMap("key", "{ id = val.id, default_ip_address = val.default_ip_address }"));
+  }
+  return l.stack;
+}

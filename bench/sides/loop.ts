@@ -1,0 +1,38 @@
+/**
+ * Side (b) "loop": what most people write by hand. One VirtualMachine per clone in a
+ * plain loop, data sources looked up once; no checks.
+ */
+import type { App, TerraformStack } from "cdktf";
+import { VirtualMachine } from "@cdktf/provider-vsphere/lib/virtual-machine";
+import * as S from "../scenario";
+import { addDisks, groupOutput, lookups, sharedConfig } from "./common";
+
+export function build(app: App, sc: S.Scenario): TerraformStack {
+  const l = lookups(app, sc);
+  for (const g of sc.groups) {
+    const shared = sharedConfig(l, g);
+    const base = l.bases.get(g.base)!;
+    const out: Record<string, { id: string; default_ip_address: string }> = {};
+    for (const m of g.members) {
+      const vm = new VirtualMachine(l.stack, m.name, {
+        ...shared,
+        name: m.name,
+        clone: {
+          templateUuid: base.source.uuid,
+          linkedClone: true,
+          customize: {
+            linuxOptions: { hostName: m.name, domain: S.DOMAIN },
+            networkInterface: [{ ipv4Address: m.ipv4, ipv4Netmask: S.PREFIX_LENGTH }],
+            ipv4Gateway: g.cluster.gateway,
+            dnsServerList: [g.cluster.dns],
+            dnsSuffixList: [S.DOMAIN],
+          },
+        },
+      });
+      addDisks(vm, l, g);
+      out[m.name] = { id: vm.id, default_ip_address: vm.defaultIpAddress };
+    }
+    groupOutput(l.stack, g, out);
+  }
+  return l.stack;
+}

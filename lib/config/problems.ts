@@ -1,0 +1,46 @@
+/** A user error in an environment file: the file, the field, the bad value and the fix. */
+export interface Problem {
+  /** Environment file, relative to the working directory. */
+  readonly file: string;
+  /** Field path, e.g. `groups[1].customization.ipv4.range`; empty for the whole file. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+
+/** Thrown for bad environment files; carries every problem found, not just the first. */
+export class ConfigError extends Error {
+  public readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** `groups[1].customization.ipv4.range` from ["groups", 1, "customization", ...]. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else {
+      const key = String(part);
+      const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key);
+      out += plain ? (out ? `.${key}` : key) : `[${JSON.stringify(key)}]`;
+    }
+  }
+  return out;
+}
+
+/** A short rendering of a bad value for messages. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null (empty)";
+  if (typeof value === "string") return value.length > 60 ? `'${value.slice(0, 57)}...'` : `'${value}'`;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  return "a mapping";
+}

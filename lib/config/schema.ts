@@ -1,0 +1,194 @@
+import { z } from "zod";
+import { RULE_IDS } from "../rules";
+import { DATASTORE_TYPES } from "../model/types";
+
+/**
+ * The environment file contract (shared/spec/environment-file.md). Field names are
+ * public: never rename them. Every object is strict: unknown keys are errors.
+ */
+
+const text = (what: string) => z.string({ error: `must be a ${what} (text)` }).trim().min(1, { error: `must not be empty; write the ${what}` });
+const wholeNumber = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `must be a number (${what})` })
+    .int({ error: `must be a whole number (${what})` })
+    .min(min, { error: `must be at least ${min} (${what})` })
+    .max(max, { error: `must be at most ${max} (${what})` });
+
+export const suppressionSchema = z.strictObject({
+  rule: z.enum(RULE_IDS as [string, ...string[]], { error: `must be a rule id: ${RULE_IDS.join(", ")}` }),
+  reason: text("reason why the rule does not apply"),
+});
+
+const version = z
+  .union([z.string(), z.number()], { error: 'must be a vSphere version like "8.0"' })
+  .transform((v) => (typeof v === "number" ? (Number.isInteger(v) ? `${v}.0` : String(v)) : v.trim()))
+  .pipe(z.string().regex(/^\d+(\.\d+){0,2}$/, { error: 'must be a vSphere version like "8.0" or "6.7"' }));
+
+export const vsphereSchema = z.strictObject({
+  server: text("vCenter server name"),
+  allowUnverifiedSsl: z.boolean({ error: "must be true or false" }).default(false),
+  version: version.default("8.0"),
+});
+
+const relativePath = text("path").refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
+  error: "must be relative to the project, not absolute",
+});
+
+export const backendSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("local"), path: relativePath.optional(), workspaceDir: relativePath.optional() }),
+    z.strictObject({
+      type: z.literal("s3"),
+      bucket: text("bucket name"),
+      key: text("state object key"),
+      region: z.string().optional(),
+      endpoint: z.string().optional(),
+      encrypt: z.boolean().optional(),
+      dynamodbTable: z.string().optional(),
+      kmsKeyId: z.string().optional(),
+      profile: z.string().optional(),
+      roleArn: z.string().optional(),
+      workspaceKeyPrefix: z.string().optional(),
+      usePathStyle: z.boolean().optional(),
+      skipCredentialsValidation: z.boolean().optional(),
+      skipRegionValidation: z.boolean().optional(),
+      skipMetadataApiCheck: z.boolean().optional(),
+    }),
+    z.strictObject({
+      type: z.literal("pg"),
+      schemaName: z.string().optional(),
+      skipSchemaCreation: z.boolean().optional(),
+      skipTableCreation: z.boolean().optional(),
+      skipIndexCreation: z.boolean().optional(),
+    }),
+    z.strictObject({
+      type: z.literal("http"),
+      address: text("state URL").refine((a) => !/^[a-z]+:\/\/[^/]*@/i.test(a), {
+        error: "must not carry credentials; set TF_HTTP_USERNAME and TF_HTTP_PASSWORD instead",
+      }),
+      updateMethod: z.string().optional(),
+      lockAddress: z.string().optional(),
+      lockMethod: z.string().optional(),
+      unlockAddress: z.string().optional(),
+      unlockMethod: z.string().optional(),
+      username: z.string().optional(),
+      skipCertVerification: z.boolean().optional(),
+      retryMax: z.number().int().min(0).optional(),
+      retryWaitMin: z.number().int().min(0).optional(),
+      retryWaitMax: z.number().int().min(0).optional(),
+    }),
+    z.strictObject({
+      type: z.literal("remote"),
+      organization: text("organization"),
+      hostname: z.string().optional(),
+      workspaces: z.union([z.strictObject({ name: text("workspace name") }), z.strictObject({ prefix: text("workspace prefix") })], {
+        error: "must be {name: WORKSPACE} or {prefix: PREFIX}",
+      }),
+    }),
+  ],
+  { error: "type must be one of local, s3, pg, http, remote" },
+);
+
+/** Backend options that are secrets: never in the file, always from the backend's own environment variables. */
+export const BACKEND_SECRETS: Record<string, string> = {
+  accessKey: "AWS_ACCESS_KEY_ID",
+  secretKey: "AWS_SECRET_ACCESS_KEY",
+  token: "the backend's token variable (AWS_SESSION_TOKEN for s3, TF_TOKEN_<host> for remote)",
+  sseCustomerKey: "AWS_SSE_CUSTOMER_KEY",
+  connStr: "PG_CONN_STR",
+  password: "TF_HTTP_PASSWORD (or TF_VAR_vsphere_password for vCenter)",
+  user: "TF_VAR_vsphere_user",
+  clientPrivateKeyPem: "TF_HTTP_CLIENT_PRIVATE_KEY_PEM",
+};
+
+export const clusterSchema = z.strictObject({
+  hosts: z.array(text("host name")).min(1, { error: "must list at least one host, or be left out" }).optional(),
+  haEnabled: z.boolean({ error: "must be true or false" }).default(false),
+});
+
+export const datastoreSchema = z.strictObject({
+  type: z.enum(DATASTORE_TYPES, { error: `must be one of ${DATASTORE_TYPES.join(", ")}` }),
+  capacityGb: z.number({ error: "must be a number of GB" }).positive({ error: "must be more than 0 GB" }).optional(),
+});
+
+export const baseSchema = z.strictObject({
+  vm: text("source VM or template name"),
+  snapshot: text("snapshot name").optional(),
+  manageSnapshot: z.boolean({ error: "must be true or false" }).default(false),
+  template: z.boolean({ error: "must be true or false" }).default(false),
+  guestOs: z.enum(["linux", "windows"], { error: "must be linux or windows" }).default("linux"),
+  diskGb: z.number({ error: "must be a number of GB" }).positive({ error: "must be more than 0 GB" }).optional(),
+});
+
+const ipv4Text = z
+  .string({ error: "must be an IPv4 address a.b.c.d" })
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, { error: "must be an IPv4 address a.b.c.d" });
+
+export const staticIpv4Schema = z.strictObject({
+  range: z.string({ error: "must be a range first-last" }).regex(/^\s*[\d.]+\s*-\s*[\d.]+\s*$/, { error: "must be a range first-last, e.g. 10.0.10.10-10.0.10.50" }),
+  prefixLength: wholeNumber(1, 32, "prefix length, e.g. 24"),
+  gateway: ipv4Text,
+});
+
+export const customizationSchema = z.strictObject({
+  domain: text("DNS domain").optional(),
+  ipv4: z.union([z.literal("dhcp"), staticIpv4Schema], { error: "must be the word dhcp or {range, prefixLength, gateway}" }).default("dhcp"),
+  dnsServers: z.array(ipv4Text).optional(),
+  windows: z
+    .strictObject({ workgroup: text("workgroup").optional(), timeZone: z.number().int().min(0).optional() })
+    .optional(),
+});
+
+export const memberSchema = z.union([text("VM name"), z.strictObject({ name: text("VM name"), ipv4: ipv4Text.optional() })], {
+  error: "must be a VM name, or {name: VM, ipv4: a.b.c.d}",
+});
+
+export const groupSchema = z.strictObject({
+  name: z.string({ error: "must be a group name (text)" }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
+    error: "must hold only lower-case letters, digits and inner '-' (e.g. web-tier)",
+  }),
+  base: text("base name"),
+  cluster: text("cluster name").optional(),
+  resourcePool: text("resource pool path").optional(),
+  datastore: text("datastore name").optional(),
+  datastoreCluster: text("datastore cluster name").optional(),
+  network: text("network name"),
+  count: wholeNumber(1, 10000, "number of clones").optional(),
+  members: z.array(memberSchema).min(1, { error: "must list at least one VM, or use count" }).optional(),
+  namePattern: text("name pattern with {n}, {nn} or {nnn}").optional(),
+  hosts: z.array(text("host name")).min(1, { error: "must list at least one host, or be left out" }).optional(),
+  folder: text("folder").optional(),
+  cpus: wholeNumber(1, 768, "virtual CPUs").optional(),
+  memoryMb: wholeNumber(4, 24 * 1024 * 1024, "memory in MB").optional(),
+  diskMode: z.enum(["persistent", "nonpersistent"], { error: "must be persistent or nonpersistent" }).default("persistent"),
+  waitForGuestNetMinutes: wholeNumber(0, 1440, "minutes; 0 = don't wait").optional(),
+  waitForGuestNetRoutable: z.boolean({ error: "must be true or false" }).optional(),
+  customization: customizationSchema.optional(),
+  annotation: z.string().optional(),
+  suppress: z.array(suppressionSchema).optional(),
+});
+
+export const limitsSchema = z.strictObject({
+  maxClonesPerChain: wholeNumber(1, 1_000_000, "clones").optional(),
+  maxHostsPerChain: wholeNumber(1, 1_000_000, "hosts").optional(),
+  warnClonesPerChain: wholeNumber(1, 1_000_000, "clones").optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  vsphere: vsphereSchema,
+  backend: backendSchema.default({ type: "local" }),
+  datacenter: text("datacenter name"),
+  clusters: z.record(z.string(), clusterSchema).default({}),
+  datastores: z.record(z.string(), datastoreSchema).default({}),
+  bases: z.record(z.string(), baseSchema).refine((b) => Object.keys(b).length > 0, { error: "must declare at least one base" }),
+  groups: z.array(groupSchema).min(1, { error: "must declare at least one group" }),
+  suppress: z.array(suppressionSchema).optional(),
+  limits: limitsSchema.default({}),
+});
+
+export type EnvironmentSpec = z.output<typeof environmentSchema>;
+export type GroupSpec = z.output<typeof groupSchema>;
+export type BaseSpec = z.output<typeof baseSchema>;
+export type BackendSpec = z.output<typeof backendSchema>;

@@ -1,0 +1,103 @@
+import * as fs from "fs";
+import * as path from "path";
+import { App } from "cdktf";
+import { ConfigError, formatProblem, type Problem } from "../lib/config/problems";
+import { environmentFiles, loadEnvironment, type LoadedEnvironment } from "../lib/config/loader";
+import { LinkedCloneChecks, writeFindings } from "../lib/constructs";
+import { hasErrors, printFinding, type Finding } from "../lib/rules";
+import { renderReport, REPORT_FILE, summarize } from "../lib/report/report";
+import { EnvironmentStack } from "./environment-stack";
+
+export const DEFAULT_ENV_DIR = "environments";
+
+/** The folder of environment files: LINKED_CLONES_ENV_DIR, else environments/. */
+export function environmentDir(): string {
+  return process.env.LINKED_CLONES_ENV_DIR || DEFAULT_ENV_DIR;
+}
+
+/** Loads every environment of a folder; throws one ConfigError with every problem of every file. */
+export function loadEnvironments(dir: string): LoadedEnvironment[] {
+  const { files, problems } = environmentFiles(dir);
+  const all: Problem[] = [...problems];
+  const envs: LoadedEnvironment[] = [];
+  for (const file of files) {
+    try {
+      envs.push(loadEnvironment(file));
+    } catch (e) {
+      if (e instanceof ConfigError) all.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (all.length) throw new ConfigError(all);
+  return envs;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stacks: EnvironmentStack[];
+  readonly checks: LinkedCloneChecks;
+}
+
+/** One stack per environment file. Stack traces of constructs are off: they cost time and say nothing here. */
+export function buildApp(envs: readonly LoadedEnvironment[], outdir?: string): BuiltApp {
+  const app = new App({ stackTraces: false, ...(outdir !== undefined ? { outdir } : {}) });
+  const stacks = envs.map((env) => {
+    try {
+      return new EnvironmentStack(app, env);
+    } catch (e) {
+      // Constructs throw on literal mistakes the loader let through; name the file.
+      throw new ConfigError([{ file: env.file, field: "", message: (e as Error).message }]);
+    }
+  });
+  return { app, stacks, checks: LinkedCloneChecks.of(app) };
+}
+
+export interface RunResult {
+  readonly exitCode: number;
+  readonly findings: readonly Finding[];
+}
+
+type Out = (line: string) => void;
+
+/**
+ * The main job: load, build, check, synthesize, report. User errors print one clear
+ * message each and exit 1 with nothing written; rule errors print every finding,
+ * write the findings files and no cdk.tf.json.
+ */
+export function runSynth(options: { dir?: string; outdir?: string; report?: "write" | "print"; out?: Out; err?: Out } = {}): RunResult {
+  const out = options.out ?? ((l: string) => process.stdout.write(l + "\n"));
+  const err = options.err ?? ((l: string) => process.stderr.write(l + "\n"));
+  const dir = options.dir ?? environmentDir();
+  let built: BuiltApp;
+  try {
+    built = buildApp(loadEnvironments(dir), options.outdir);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`Environment files have ${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; nothing was written:`);
+      for (const p of e.problems) err(`  ${formatProblem(p)}`);
+      return { exitCode: 1, findings: [] };
+    }
+    throw e;
+  }
+  const { app, checks } = built;
+  const findings = checks.findings();
+  const model = checks.model();
+  for (const f of findings) (f.severity === "error" ? err : out)(printFinding(f));
+  const report = renderReport(model, findings);
+  if (options.report === "print") {
+    out(report);
+    return { exitCode: hasErrors(findings) ? 1 : 0, findings };
+  }
+  if (hasErrors(findings)) {
+    for (const s of model.stacks) writeFindings(app.outdir, s.name, findings.filter((f) => f.stack === s.name));
+    const failing = [...new Set(findings.filter((f) => f.severity === "error").map((f) => f.stack))];
+    err(`Synth failed: ${findings.filter((f) => f.severity === "error").length} error finding(s) in ${failing.join(", ")}; no cdk.tf.json was written.`);
+    if (process.env.LINKED_CLONES_STRICT === "1") err("LINKED_CLONES_STRICT=1: warnings count as errors.");
+    return { exitCode: 1, findings };
+  }
+  app.synth();
+  fs.writeFileSync(path.join(app.outdir, REPORT_FILE), report);
+  out(summarize(model, findings));
+  out(`Synthesized ${model.stacks.length} stack(s) into ${path.relative(process.cwd(), app.outdir) || "."}; report: ${path.join(path.relative(process.cwd(), app.outdir), REPORT_FILE)}`);
+  return { exitCode: 0, findings };
+}

@@ -1,0 +1,47 @@
+import * as path from "path";
+import { HttpBackend, LocalBackend, PgBackend, RemoteBackend, S3Backend, TerraformStack } from "cdktf";
+import type { BackendSpec } from "../lib/config/schema";
+
+/** Where cdktf runs Terraform for a stack, relative to the project: cdktf.out/stacks/<stack>. */
+const STACK_DIR_TO_PROJECT = "../../..";
+
+/** Default local state: `state/<stack>.tfstate` in the project, written as a path relative to the stack folder. */
+export function defaultStatePath(stackName: string): string {
+  return path.posix.join(STACK_DIR_TO_PROJECT, "state", `${stackName}.tfstate`);
+}
+
+/**
+ * The stack's backend from the environment file. Secrets never come from the file:
+ * each backend reads its own environment variables (AWS_*, PG_CONN_STR, TF_HTTP_*, TF_TOKEN_*).
+ */
+export function configureBackend(stack: TerraformStack, spec: BackendSpec, stackName: string): void {
+  switch (spec.type) {
+    case "local":
+      new LocalBackend(stack, {
+        path: spec.path !== undefined ? path.posix.join(STACK_DIR_TO_PROJECT, spec.path) : defaultStatePath(stackName),
+        ...(spec.workspaceDir !== undefined ? { workspaceDir: path.posix.join(STACK_DIR_TO_PROJECT, spec.workspaceDir) } : {}),
+      });
+      return;
+    case "s3": {
+      const { type: _t, ...options } = spec;
+      new S3Backend(stack, options);
+      return;
+    }
+    case "pg": {
+      const { type: _t, ...options } = spec;
+      // conn_str is left out on purpose: Terraform's pg backend reads PG_CONN_STR.
+      new PgBackend(stack, options as unknown as ConstructorParameters<typeof PgBackend>[1]);
+      return;
+    }
+    case "http": {
+      const { type: _t, ...options } = spec;
+      new HttpBackend(stack, options);
+      return;
+    }
+    case "remote": {
+      const { type: _t, ...options } = spec;
+      new RemoteBackend(stack, options);
+      return;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { BaseImage, LinkedCloneChecks, LinkedCloneGroup, VsphereConnection, VsphereInventory } from "../lib/constructs";
+import type { LoadedEnvironment } from "../lib/config/loader";
+import { configureBackend } from "./backend";
+
+/**
+ * One environment file as one stack: provider, backend, inventory lookups, bases and
+ * groups. Infrastructure constructs have capitalized ids so they never clash with
+ * group names (lower-case by contract); a group's path is `<stack>/<group>`.
+ */
+export class EnvironmentStack extends TerraformStack {
+  public readonly bases: Record<string, BaseImage> = {};
+  public readonly groups: Record<string, LinkedCloneGroup> = {};
+
+  constructor(scope: Construct, env: LoadedEnvironment) {
+    super(scope, env.name);
+    const spec = env.spec;
+    configureBackend(this, spec.backend, env.name);
+    new VsphereConnection(this, "Vsphere", { server: spec.vsphere.server, allowUnverifiedSsl: spec.vsphere.allowUnverifiedSsl });
+    const inventory = new VsphereInventory(this, "Inventory", {
+      datacenter: spec.datacenter,
+      server: spec.vsphere.server,
+      version: spec.vsphere.version,
+      clusters: spec.clusters,
+      datastores: spec.datastores,
+    });
+    const basesScope = new Construct(this, "Bases");
+    for (const [name, b] of Object.entries(spec.bases)) {
+      this.bases[name] = new BaseImage(basesScope, name, {
+        inventory,
+        vm: b.vm,
+        manageSnapshot: b.manageSnapshot,
+        template: b.template,
+        guestOs: b.guestOs,
+        ...(b.snapshot !== undefined ? { snapshot: b.snapshot } : {}),
+        ...(b.diskGb !== undefined ? { diskGb: b.diskGb } : {}),
+      });
+    }
+    for (const g of spec.groups) {
+      const { name, base, suppress, ...rest } = g;
+      this.groups[name] = new LinkedCloneGroup(this, name, {
+        ...rest,
+        base: this.bases[base],
+        ...(suppress ? { suppress } : {}),
+      });
+    }
+    LinkedCloneChecks.setLimits(this, spec.limits);
+    for (const s of spec.suppress ?? []) LinkedCloneChecks.suppress(this, s.rule, s.reason);
+  }
+}
