@@ -283,8 +283,7 @@ function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
       ...(ipv4 !== undefined && ipv4 !== "dhcp" ? { range: ipv4.range } : {}),
     });
     for (const p of plan.problems) {
-      const message = p.message.replace(/^group '[^']*': /, "");
-      add(`${at}.${p.prop === "customization.ipv4.range" ? "customization.ipv4.range" : p.prop}`, message);
+      add(`${at}.${p.prop}`, p.message);
     }
   });
   for (const [name, base] of Object.entries(spec.bases)) {

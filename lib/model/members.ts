@@ -55,30 +55,30 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
   if (input.namePattern !== undefined && !hasPlaceholder(input.namePattern)) {
     problems.push({
       prop: "namePattern",
-      message: `group '${g}': namePattern '${input.namePattern}' has no number placeholder; add {n}, {nn} or {nnn}, e.g. '${input.namePattern}-{nn}'`,
+      message: `namePattern '${input.namePattern}' has no number placeholder; add {n}, {nn} or {nnn}, e.g. '${input.namePattern}-{nn}'`,
     });
   }
   const hasCount = input.count !== undefined;
   const hasMembers = input.members !== undefined;
   if (hasCount && hasMembers) {
-    problems.push({ prop: "count", message: `group '${g}': count (${input.count}) and members are both given; use one of them` });
+    problems.push({ prop: "count", message: `count (${input.count}) and members are both given; use one of them` });
   } else if (!hasCount && !hasMembers) {
-    problems.push({ prop: "count", message: `group '${g}': neither count nor members is given; set count (with namePattern) or list members` });
+    problems.push({ prop: "count", message: `neither count nor members is given; set count (with namePattern) or list members` });
   }
   if (hasCount && (!Number.isInteger(input.count) || input.count! < 1 || input.count! > MAX_GROUP_COUNT)) {
     problems.push({
       prop: "count",
-      message: `group '${g}': count ${input.count} is out of range; use a whole number from 1 to ${MAX_GROUP_COUNT}`,
+      message: `count ${input.count} is out of range; use a whole number from 1 to ${MAX_GROUP_COUNT}`,
     });
   }
   if (hasMembers && input.members!.length === 0) {
-    problems.push({ prop: "members", message: `group '${g}': members is empty; list at least one VM name, or use count` });
+    problems.push({ prop: "members", message: `members is empty; list at least one VM name, or use count` });
   }
   const range = input.range === undefined ? undefined : parseIpv4Range(input.range);
   if (input.range !== undefined && range === undefined) {
     problems.push({
       prop: "customization.ipv4.range",
-      message: `group '${g}': IPv4 range '${input.range}' is malformed; write it as first-last, e.g. 10.0.10.10-10.0.10.50, with first <= last`,
+      message: `IPv4 range '${input.range}' is malformed; write it as first-last, e.g. 10.0.10.10-10.0.10.50, with first <= last`,
     });
   }
   if (problems.length) return { members: [], problems };
@@ -90,15 +90,15 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
   if (dup.length) {
     problems.push({
       prop: "members",
-      message: `group '${g}': member name ${dup.map((d) => `'${d}'`).join(", ")} is listed more than once; VM names must be unique`,
+      message: `member name ${dup.map((d) => `'${d}'`).join(", ")} is listed more than once; VM names must be unique`,
     });
   }
   for (const s of specs) {
     if (s.name.trim() === "" || s.name !== s.name.trim()) {
-      problems.push({ prop: "members", message: `group '${g}': member name '${s.name}' is empty or has surrounding spaces; write the VM name without them` });
+      problems.push({ prop: "members", message: `member name '${s.name}' is empty or has surrounding spaces; write the VM name without them` });
     }
     if (s.ipv4 !== undefined && !isIpv4(s.ipv4)) {
-      problems.push({ prop: "members", message: `group '${g}': member '${s.name}' has ipv4 '${s.ipv4}', which is not an IPv4 address; write it as a.b.c.d` });
+      problems.push({ prop: "members", message: `member '${s.name}' has ipv4 '${s.ipv4}', which is not an IPv4 address; write it as a.b.c.d` });
     }
   }
   const members = specs.map((s): MemberModel => {
@@ -123,8 +123,8 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
       problems.push({
         prop: "customization.ipv4.range",
         message: noNumber.length
-          ? `group '${g}': member ${noNumber.join(", ")} has no number in its name to pick an address from range ${input.range}; give it ipv4, or a name ending in a number`
-          : `group '${g}': IPv4 range ${input.range} has ${size} addresses but the group needs ${needed}; widen the range or lower count`,
+          ? `member ${noNumber.join(", ")} has no number in its name to pick an address from range ${input.range}; give it ipv4, or a name ending in a number`
+          : `IPv4 range ${input.range} has ${size} addresses but the group needs ${needed}; widen the range or lower count`,
       });
     }
   }

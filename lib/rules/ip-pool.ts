@@ -68,7 +68,7 @@ export const ipPool: Rule = {
       }
       for (const m of g.members) {
         const a = m.ipv4 === undefined ? undefined : parseIpv4(m.ipv4);
-        if (a !== undefined && (a <= net.network || a >= net.broadcast)) {
+        if (a !== undefined && (a < range.first || a > range.last) && (a <= net.network || a >= net.broadcast)) {
           push(g, `member '${m.name}' address ${m.ipv4} is not a host address of ${cidr}`,
             `give '${m.name}' an address inside ${cidr}`);
         }

@@ -1,0 +1,90 @@
+import type { DatastoreType } from "../../lib/model/types";
+import { defaultMaxHostsPerChain } from "../../lib/model/platform";
+import { app, base, cluster, findingsOf, group, hosts, messages, site } from "../helpers/model";
+
+const onStore = (type: DatastoreType, hostCount: number, version = "8.0") => {
+  const b = base({ site: site(version) });
+  return app([group("web", { base: b, cluster: cluster(hostCount), datastore: { name: "DS0", type } })]);
+};
+
+describe("chain-hosts", () => {
+  it("passes 32 hosts on vmfs6 with vSphere 8.0 (at the limit)", () => {
+    expect(findingsOf("chain-hosts", onStore("vmfs6", 32))).toEqual([]);
+  });
+
+  it("fails 33 hosts on vmfs6 with vSphere 8.0 with the exact message", () => {
+    expect(messages("chain-hosts", onStore("vmfs6", 33))).toEqual([
+      "[chain-hosts] lab/web: clones of base 'golden' (DC0/VM0@snap-1) may run on 33 hosts, 33 vs 32; " +
+        "confine the groups to at most 32 hosts with hosts (a DRS must-rule keeps them there), split the clones over more bases, " +
+        "or raise limits.maxHostsPerChain if your datastore allows more",
+    ]);
+  });
+
+  it("passes twelve hosts on NFS", () => {
+    expect(findingsOf("chain-hosts", onStore("nfs", 12))).toEqual([]);
+  });
+
+  it("has no chain limit on NFS or vSAN, even with many hosts", () => {
+    expect(findingsOf("chain-hosts", onStore("nfs", 64))).toEqual([]);
+    expect(findingsOf("chain-hosts", onStore("vsan", 64))).toEqual([]);
+  });
+
+  it("limits vmfs3 to 8 hosts on any version", () => {
+    expect(findingsOf("chain-hosts", onStore("vmfs3", 8))).toEqual([]);
+    expect(messages("chain-hosts", onStore("vmfs3", 9))[0]).toContain(", 9 vs 8;");
+  });
+
+  it("limits VMFS below vSphere 5.1 to 8 hosts", () => {
+    for (const v of ["4.0", "5.0"]) {
+      expect(findingsOf("chain-hosts", onStore("vmfs5", 8, v))).toEqual([]);
+      expect(messages("chain-hosts", onStore("vmfs5", 9, v))[0]).toContain(", 9 vs 8;");
+    }
+  });
+
+  it("allows 32 hosts on vmfs5 from 5.1", () => {
+    expect(findingsOf("chain-hosts", onStore("vmfs5", 32, "5.1"))).toEqual([]);
+    expect(findingsOf("chain-hosts", onStore("vmfs5", 33, "5.1"))).toHaveLength(1);
+  });
+
+  it("has platform defaults for every version and datastore type", () => {
+    const table: [string, DatastoreType, number | undefined][] = [
+      ["4.0", "vmfs3", 8], ["4.0", "vmfs5", 8], ["4.0", "nfs", undefined], ["4.0", "vsan", undefined],
+      ["5.0", "vmfs5", 8], ["5.1", "vmfs3", 8], ["5.1", "vmfs5", 32], ["5.1", "vmfs6", 32],
+      ["8.0", "vmfs3", 8], ["8.0", "vmfs5", 32], ["8.0", "vmfs6", 32], ["8.0", "nfs", undefined], ["8.0", "vsan", undefined],
+    ];
+    for (const [v, t, limit] of table) expect([v, t, defaultMaxHostsPerChain(v, t)]).toEqual([v, t, limit]);
+  });
+
+  it("counts only the confined hosts of a group with hosts", () => {
+    const model = app([group("web", { cluster: cluster(40), hosts: hosts(8) })]);
+    expect(findingsOf("chain-hosts", model)).toEqual([]);
+  });
+
+  it("counts distinct hosts over all groups of a chain", () => {
+    const model = app([
+      group("a", { cluster: cluster(40), hosts: hosts(20) }),
+      group("b", { cluster: cluster(40), hosts: hosts(40).slice(10) }),
+    ]);
+    expect(messages("chain-hosts", model)[0]).toContain("may run on 40 hosts, 40 vs 32;");
+  });
+
+  it("warns that the limit cannot be checked when the cluster's hosts are unknown", () => {
+    const model = app([group("web", { cluster: cluster(undefined) })]);
+    const [f] = findingsOf("chain-hosts", model);
+    expect(f.severity).toBe("warning");
+    expect(f.message).toBe(
+      "[chain-hosts] lab/web: the hosts of cluster 'C0' are unknown, so the limit of 32 hosts per chain cannot be checked; " +
+        "list them under clusters.C0.hosts, or confine the group with hosts",
+    );
+  });
+
+  it("honours limits.maxHostsPerChain", () => {
+    const model = app([group("web", { cluster: cluster(5) })], { limits: { lab: { maxHostsPerChain: 4 } } });
+    expect(messages("chain-hosts", model)[0]).toContain(", 5 vs 4;");
+  });
+
+  it("reports a suppressed finding as info with its reason", () => {
+    const model = app([group("web", { cluster: cluster(33), suppressions: [{ rule: "chain-hosts", reason: "all hosts on 8.0U3 with VMFS6 ATS" }] })]);
+    expect(findingsOf("chain-hosts", model)[0]).toMatchObject({ severity: "info", suppressionReason: "all hosts on 8.0U3 with VMFS6 ATS" });
+  });
+});

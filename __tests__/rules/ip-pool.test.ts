@@ -1,0 +1,71 @@
+import type { GroupModel, Ipv4Plan } from "../../lib/model/types";
+import { app, findingsOf, group, messages } from "../helpers/model";
+
+/** A group with static addresses: member n gets the nth address of the range. */
+function staticGroup(name: string, count: number, plan: Ipv4Plan, over: Partial<GroupModel> = {}): GroupModel {
+  const first = plan.first.split(".").map(Number);
+  const size = (plan.last.split(".").map(Number)[3] - first[3]) + 1;
+  const members = Array.from({ length: count }, (_, i) => {
+    const m = `${name}-${String(i + 1).padStart(2, "0")}`;
+    return { name: m, hostname: m, number: i + 1, ...(i < size ? { ipv4: `${first[0]}.${first[1]}.${first[2]}.${first[3] + i}` } : {}) };
+  });
+  return group(name, { customized: true, ipv4: plan, members, ...over });
+}
+
+const plan = (first: string, last: string, gateway = "10.0.10.1", prefixLength = 24): Ipv4Plan => ({ first, last, gateway, prefixLength });
+
+describe("ip-pool", () => {
+  it("passes a range exactly as large as the group (at the limit)", () => {
+    expect(findingsOf("ip-pool", app([staticGroup("web", 4, plan("10.0.10.10", "10.0.10.13"))]))).toEqual([]);
+  });
+
+  it("fails a range one address too small with the exact message", () => {
+    expect(messages("ip-pool", app([staticGroup("web", 5, plan("10.0.10.10", "10.0.10.13"))]))).toEqual([
+      "[ip-pool] lab/web: range 10.0.10.10-10.0.10.13 is too small for 'web-05', 5 addresses needed vs 4 in range; " +
+        "widen the range to at least 5 addresses or give those members an ipv4",
+    ]);
+  });
+
+  it("fails two groups handing out the same address, naming both groups and the address", () => {
+    const model = app([staticGroup("web", 2, plan("10.0.10.10", "10.0.10.20")), staticGroup("db", 1, plan("10.0.10.11", "10.0.10.20"))]);
+    expect(messages("ip-pool", model)).toEqual([
+      "[ip-pool] lab/web, lab/db: address '10.0.10.11' is handed out 2 times, 2 vs 1; give the groups ranges that do not overlap",
+    ]);
+  });
+
+  it("fails a range outside the gateway's network", () => {
+    expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.11.10", "10.0.11.20"))]))).toEqual([
+      "[ip-pool] lab/web: range 10.0.11.10-10.0.11.20 is not inside the gateway's network 10.0.10.0/24, 10.0.11.10-10.0.11.20 vs 10.0.10.0/24; " +
+        "keep the range within 10.0.10.1-10.0.10.254 or fix prefixLength",
+    ]);
+  });
+
+  it("fails a range holding the gateway, the network or the broadcast address", () => {
+    expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.1", "10.0.10.9"))]))[0]).toContain("includes the gateway address 10.0.10.1");
+    expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.0", "10.0.10.9", "10.0.10.254"))]))).toContainEqual(
+      expect.stringContaining("includes the network address 10.0.10.0"),
+    );
+    expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.250", "10.0.10.255"))]))).toContainEqual(
+      expect.stringContaining("includes the broadcast address 10.0.10.255"),
+    );
+  });
+
+  it("fails an explicit member address outside the network", () => {
+    const g = staticGroup("web", 1, plan("10.0.10.10", "10.0.10.20"));
+    const model = app([{ ...g, members: [{ name: "web-01", hostname: "web-01", ipv4: "10.0.99.5" }] }]);
+    expect(messages("ip-pool", model)).toEqual([
+      "[ip-pool] lab/web: member 'web-01' address 10.0.99.5 is not a host address of 10.0.10.0/24; give 'web-01' an address inside 10.0.10.0/24",
+    ]);
+  });
+
+  it("passes the same range in two environments only when they do not overlap", () => {
+    const a = staticGroup("web", 2, plan("10.0.10.10", "10.0.10.11"), { stack: "a", path: "a/web" });
+    const b = staticGroup("web", 2, plan("10.0.10.12", "10.0.10.13"), { stack: "b", path: "b/web" });
+    expect(findingsOf("ip-pool", app([a, b]))).toEqual([]);
+  });
+
+  it("reports a suppressed finding as info with its reason", () => {
+    const g = staticGroup("web", 5, plan("10.0.10.10", "10.0.10.13"), { suppressions: [{ rule: "ip-pool", reason: "web-05 gets its address by hand" }] });
+    expect(findingsOf("ip-pool", app([g]))[0]).toMatchObject({ severity: "info", suppressionReason: "web-05 gets its address by hand" });
+  });
+});

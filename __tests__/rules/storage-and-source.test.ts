@@ -1,0 +1,74 @@
+import { app, base, findingsOf, group, messages } from "../helpers/model";
+
+describe("storage-drs", () => {
+  it("passes a group on one datastore", () => {
+    expect(findingsOf("storage-drs", app([group("web")]))).toEqual([]);
+  });
+
+  it("fails a group on a datastore cluster with the exact message", () => {
+    const g = group("web", { datastore: undefined, datastoreCluster: "PodA" });
+    expect(messages("storage-drs", app([g]))).toEqual([
+      "[storage-drs] lab/web: datastore cluster 'PodA' uses Storage DRS, which refuses linked clones; set datastore to one datastore of that cluster instead of datastoreCluster",
+    ]);
+  });
+
+  it("reports a suppressed finding as info with its reason", () => {
+    const g = group("web", { datastore: undefined, datastoreCluster: "PodA", suppressions: [{ rule: "storage-drs", reason: "SDRS disabled on PodA" }] });
+    expect(findingsOf("storage-drs", app([g]))[0]).toMatchObject({ severity: "info", suppressionReason: "SDRS disabled on PodA" });
+  });
+});
+
+describe("snapshot-source", () => {
+  it("passes a VM with a snapshot and a template without one", () => {
+    const tpl = base({ template: true, snapshot: undefined, manageSnapshot: false, name: "tpl", path: "lab/Bases/tpl" });
+    expect(findingsOf("snapshot-source", app([group("web"), group("db", { base: tpl })]))).toEqual([]);
+  });
+
+  it("fails a VM without a snapshot", () => {
+    const b = base({ snapshot: undefined, manageSnapshot: false });
+    expect(messages("snapshot-source", app([group("web", { base: b })]))).toEqual([
+      "[snapshot-source] lab/golden: base 'golden' (DC0/VM0@(no snapshot)) is a VM without a snapshot to clone from; " +
+        "name the snapshot (and set manageSnapshot: true to create it), or set template: true",
+    ]);
+  });
+
+  it("fails a template that names a snapshot", () => {
+    const b = base({ template: true, manageSnapshot: false });
+    expect(messages("snapshot-source", app([group("web", { base: b })]))).toEqual([
+      "[snapshot-source] lab/golden: base 'golden' (DC0/template VM0) is a template but names snapshot 'snap-1'; remove snapshot, or set template: false",
+    ]);
+  });
+
+  it("is suppressed for a whole stack with its reason", () => {
+    const b = base({ snapshot: undefined, manageSnapshot: false });
+    const model = app([group("web", { base: b })], { suppress: { lab: [{ rule: "snapshot-source", reason: "snapshot taken by the image pipeline" }] } });
+    expect(findingsOf("snapshot-source", model)[0]).toMatchObject({ severity: "info", suppressionReason: "snapshot taken by the image pipeline" });
+  });
+});
+
+describe("storage-estimate", () => {
+  const store = { name: "DS0", type: "vmfs6" as const, capacityGb: 400 };
+  const b = base({ diskGb: 40 });
+
+  it("passes when clones x diskGb fits the capacity exactly (at the limit)", () => {
+    expect(findingsOf("storage-estimate", app([group("web", { base: b, datastore: store, count: 10 })]))).toEqual([]);
+  });
+
+  it("warns one clone past the capacity with the exact message", () => {
+    const found = findingsOf("storage-estimate", app([group("web", { base: b, datastore: store, count: 6 }), group("db", { base: b, datastore: store, count: 5 })]));
+    expect(found.map((f) => [f.severity, f.message])).toEqual([
+      ["warning", "[storage-estimate] lab/web, lab/db: delta disks on datastore 'DS0' may grow to 440 GB at 100% of their base, 440 GB vs 400 GB; " +
+        "move some groups to another datastore, use nonpersistent disks and power-cycle, or add capacity"],
+    ]);
+  });
+
+  it("says nothing without diskGb or capacityGb", () => {
+    expect(findingsOf("storage-estimate", app([group("web", { datastore: store, count: 100 })]))).toEqual([]);
+    expect(findingsOf("storage-estimate", app([group("web", { base: b, count: 100 })]))).toEqual([]);
+  });
+
+  it("reports a suppressed finding as info with its reason", () => {
+    const model = app([group("web", { base: b, datastore: store, count: 11 })], { suppress: { lab: [{ rule: "storage-estimate", reason: "dedupe" }] } });
+    expect(findingsOf("storage-estimate", model)[0]).toMatchObject({ severity: "info", suppressionReason: "dedupe" });
+  });
+});
