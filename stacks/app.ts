@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { ConfigError, formatProblem, type Problem } from "../lib/config/problems";
@@ -68,9 +69,19 @@ export function runSynth(options: { dir?: string; outdir?: string; report?: "wri
   const out = options.out ?? ((l: string) => process.stdout.write(l + "\n"));
   const err = options.err ?? ((l: string) => process.stderr.write(l + "\n"));
   const dir = options.dir ?? environmentDir();
+  // The report alone writes nothing: cdktf's App creates its outdir, so give it a scratch one.
+  const scratch = options.report === "print" ? fs.mkdtempSync(path.join(os.tmpdir(), "linked-clones-report-")) : undefined;
+  try {
+    return synthIn(dir, scratch ?? options.outdir, options.report, out, err);
+  } finally {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | "print" | undefined, out: Out, err: Out): RunResult {
   let built: BuiltApp;
   try {
-    built = buildApp(loadEnvironments(dir), options.outdir);
+    built = buildApp(loadEnvironments(dir), outdir);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(`Environment files have ${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; nothing was written:`);
@@ -84,7 +95,7 @@ export function runSynth(options: { dir?: string; outdir?: string; report?: "wri
   const model = checks.model();
   for (const f of findings) (f.severity === "error" ? err : out)(printFinding(f));
   const report = renderReport(model, findings);
-  if (options.report === "print") {
+  if (reportMode === "print") {
     out(report);
     return { exitCode: hasErrors(findings) ? 1 : 0, findings };
   }
@@ -97,7 +108,7 @@ export function runSynth(options: { dir?: string; outdir?: string; report?: "wri
   }
   app.synth();
   fs.writeFileSync(path.join(app.outdir, REPORT_FILE), report);
-  out(summarize(model, findings));
+  for (const line of summarize(model, findings).split("\n")) out(line);
   out(`Synthesized ${model.stacks.length} stack(s) into ${path.relative(process.cwd(), app.outdir) || "."}; report: ${path.join(path.relative(process.cwd(), app.outdir), REPORT_FILE)}`);
   return { exitCode: 0, findings };
 }
