@@ -23,7 +23,7 @@ export interface LoadedEnvironment {
 
 export function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : path.basename(file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
 }
 
 /** Stack name of an environment file, or a problem naming the fix. */

@@ -1,0 +1,57 @@
+import { planMembers } from "../../lib/model/members";
+import { expandPattern, numberOfName } from "../../lib/model/names";
+import { compareVersions } from "../../lib/model/platform";
+import { formatIpv4, networkOf, parseIpv4, parseIpv4Range } from "../../lib/model/ipv4";
+
+describe("names", () => {
+  it("expands {n}, {nn} and {nnn}", () => {
+    expect([expandPattern("a-{n}", 7), expandPattern("a-{nn}", 7), expandPattern("a-{nnn}", 7), expandPattern("a-{nn}", 123)]).toEqual(["a-7", "a-07", "a-007", "a-123"]);
+  });
+
+  it("reads a member's number back by the pattern, else from the name's last digits", () => {
+    expect(numberOfName("web-03", "web-{nn}")).toBe(3);
+    expect(numberOfName("node7-eu", "node{n}-eu")).toBe(7);
+    expect(numberOfName("proxy-12")).toBe(12);
+    expect(numberOfName("git")).toBeUndefined();
+  });
+});
+
+describe("planMembers", () => {
+  it("derives number, address and host from the name alone", () => {
+    const all = planMembers({ group: "web", members: ["web-01", "web-02", "web-03"], range: "10.0.0.10-10.0.0.20", hosts: ["H0", "H1"] });
+    const some = planMembers({ group: "web", members: ["web-03", "web-01"], range: "10.0.0.10-10.0.0.20", hosts: ["H0", "H1"] });
+    expect(all.problems).toEqual([]);
+    const byName = Object.fromEntries(all.members.map((m) => [m.name, m]));
+    for (const m of some.members) expect(m).toEqual(byName[m.name]);
+    expect(byName["web-03"]).toEqual({ name: "web-03", hostname: "web-03", number: 3, ipv4: "10.0.0.12", host: "H0" });
+  });
+
+  it("asks for an address when an explicit member's name has no number", () => {
+    const plan = planMembers({ group: "svc", members: ["git"], range: "10.0.0.10-10.0.0.20" });
+    expect(plan.problems.map((p) => p.message)).toEqual([
+      "member 'git' has no number in its name to pick an address from range 10.0.0.10-10.0.0.20; give it ipv4, or a name ending in a number",
+    ]);
+  });
+
+  it("refuses surrounding spaces and bad member addresses", () => {
+    const plan = planMembers({ group: "svc", members: [" a-1", { name: "b-2", ipv4: "10.0.0.300" }] });
+    expect(plan.problems.map((p) => p.prop)).toEqual(["members", "members"]);
+  });
+});
+
+describe("versions and addresses", () => {
+  it("compares versions numerically", () => {
+    expect(compareVersions("5.1", "5.0")).toBeGreaterThan(0);
+    expect(compareVersions("10.0", "8.0")).toBeGreaterThan(0);
+    expect(compareVersions("8", "8.0")).toBe(0);
+    expect(compareVersions("7.0.3", "7.0")).toBeGreaterThan(0);
+  });
+
+  it("parses and formats IPv4 and networks", () => {
+    expect(formatIpv4(parseIpv4("192.168.10.77")!)).toBe("192.168.10.77");
+    expect(parseIpv4("256.1.1.1")).toBeUndefined();
+    expect(parseIpv4Range("10.0.0.9-10.0.0.1")).toBeUndefined();
+    const net = networkOf(parseIpv4("10.0.10.77")!, 22);
+    expect([formatIpv4(net.network), formatIpv4(net.broadcast)]).toEqual(["10.0.8.0", "10.0.11.255"]);
+  });
+});
