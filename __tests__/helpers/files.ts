@@ -2,10 +2,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-/** A fresh temporary folder, removed when the process exits. */
+const made: string[] = [];
+// Each test file loads this module afresh: its folders go when the file's tests end.
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the test file. */
 export function tempDir(prefix = "lc-test-"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  made.push(dir);
   return dir;
 }
 

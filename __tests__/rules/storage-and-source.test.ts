@@ -72,3 +72,27 @@ describe("storage-estimate", () => {
     expect(findingsOf("storage-estimate", model)[0]).toMatchObject({ severity: "info", suppressionReason: "dedupe" });
   });
 });
+
+describe("snapshot-source: one snapshot per source VM", () => {
+  const golden = (stack: string, over = {}) => base({ stack, path: `${stack}/Bases/golden`, ...over });
+
+  it("passes two environments naming the snapshot that one of them manages", () => {
+    const model = app([group("web", { stack: "a", base: golden("a") }), group("web2", { stack: "b", base: golden("b", { manageSnapshot: false }) })]);
+    expect(findingsOf("snapshot-source", model)).toEqual([]);
+  });
+
+  it("fails two bases managing the snapshot of one source VM, in each of their stacks", () => {
+    const model = app([group("web", { stack: "a", base: golden("a") }), group("web2", { stack: "b", base: golden("b") })]);
+    const found = findingsOf("snapshot-source", model);
+    expect(found.map((f) => f.stack)).toEqual(["a", "b"]);
+    expect(found[0].message).toBe(
+      "[snapshot-source] a/golden, b/golden: source VM 'VM0' in DC0 has its snapshot managed by 2 bases; destroying one stack would delete the snapshot the others' clones read from, 2 vs 1; " +
+        "let one base manage the snapshot and have the others name it without manageSnapshot",
+    );
+  });
+
+  it("fails two snapshot names on one source VM", () => {
+    const model = app([group("web", { base: base() }), group("db", { base: base({ name: "other", path: "lab/Bases/other", snapshot: "snap-2", manageSnapshot: false }) })]);
+    expect(messages("snapshot-source", model)[0]).toContain("source VM 'VM0' in DC0 is asked for 2 snapshots ('snap-1', 'snap-2'), but clones come from its only snapshot, 2 vs 1;");
+  });
+});

@@ -49,24 +49,29 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
     add("", "the file is empty; an environment needs vsphere, datacenter, bases and groups (see shared spec: environment-file.md)");
     throw new ConfigError(problems);
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true });
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true, stringKeys: true });
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}` : "";
-    add(where, `YAML syntax error: ${e.message.split("\n")[0]}; fix the YAML at that spot`);
+    add(where, `YAML syntax error: ${yamlReason(e)}; fix the YAML at that spot`);
   }
   if (problems.length) throw new ConfigError(problems);
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    add("", `the YAML cannot be read: ${(e as Error).message}; remove deeply nested aliases`);
+    add("", `the YAML cannot be read: ${(e as Error).message}; remove aliases that expand too far`);
     throw new ConfigError(problems);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     add("", `the file holds ${showValue(raw)}, not a mapping; start with keys such as vsphere:, datacenter:, bases:, groups:`);
     throw new ConfigError(problems);
   }
+  const templates = findTemplates(raw, []);
+  for (const at of templates) {
+    add(at, "holds '${' or '%{', which Terraform would evaluate as an expression; write plain text (environment files hold literals only)");
+  }
+  if (problems.length) throw new ConfigError(problems);
   const result = environmentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(...describeIssue(issue, raw, file));
@@ -118,6 +123,29 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
     problems.push({ file: shown, field: "", message: "holds no environment (.yaml) files; add one, e.g. environments/lab.yaml" });
   }
   return { files, problems };
+}
+
+/** Where a secret option belongs instead: the variable the backend (or provider) reads. */
+function secretVariableFor(pathParts: readonly PropertyKey[], key: string): string | undefined {
+  if (pathParts[0] === "vsphere" && (key === "password" || key === "user")) return `TF_VAR_vsphere_${key}`;
+  return Object.hasOwn(BACKEND_SECRETS, key) ? BACKEND_SECRETS[key] : undefined;
+}
+
+/** The reason of a YAML error without its position (shown separately) or parser advice. */
+function yamlReason(e: YAML.YAMLError): string {
+  if (/Maximum call stack/.test(e.message)) return "the document is nested too deeply";
+  if (/multiple documents/i.test(e.message)) return "the file holds more than one YAML document (---); keep one environment per file";
+  return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
+
+/** Field paths of strings holding Terraform template syntax (`${` or `%{`), keys included. */
+function findTemplates(value: unknown, at: PropertyKey[]): string[] {
+  if (typeof value === "string") return /[$%]\{/.test(value) ? [fieldPath(at)] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => findTemplates(v, [...at, i]));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => [...(/[$%]\{/.test(k) ? [fieldPath([...at, k])] : []), ...findTemplates(v, [...at, k])]);
+  }
+  return [];
 }
 
 function dedupe(problems: Problem[]): Problem[] {
@@ -193,7 +221,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Pro
       const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
       return issue.keys.map((key) => {
         const field = fieldPath([...issue.path, key]);
-        const secretEnv = BACKEND_SECRETS[key];
+        const secretEnv = secretVariableFor(issue.path, key);
         if (secretEnv) {
           return { file, field, message: `secrets never go in environment files; remove ${key} and set ${secretEnv} in the environment instead` };
         }
@@ -215,10 +243,11 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Pro
       return [{ file, field: at, message: `${issue.message}, got ${showValue(value)}${fix}` }];
     }
     case "invalid_union": {
-      if (issue.path.length && issue.path[issue.path.length - 1] === "type" || (value && typeof value === "object" && "type" in value && at === "backend")) {
-        const t = (value as Record<string, unknown>)?.type;
+      const endsInType = issue.path[issue.path.length - 1] === "type";
+      if (endsInType || (value && typeof value === "object" && "type" in value && at === "backend")) {
+        const t = endsInType ? value : (value as Record<string, unknown>).type;
         const guess = typeof t === "string" ? didYouMean(t, ["local", "s3", "pg", "http", "remote"]) : undefined;
-        return [{ file, field: at ? `${at}.type` : "type", message: `must be one of local, s3, pg, http, remote, got ${showValue(t)}${guess ? `; did you mean '${guess}'?` : ""}` }];
+        return [{ file, field: endsInType ? at : `${at}.type`, message: `must be one of local, s3, pg, http, remote, got ${showValue(t)}${guess ? `; did you mean '${guess}'?` : ""}` }];
       }
       return [{ file, field: at, message: `${issue.message}, got ${showValue(value)}` }];
     }
@@ -240,27 +269,27 @@ function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
     const first = seen.get(g.name);
     if (first !== undefined) add(`${at}.name`, `group name '${g.name}' is already used by groups[${first}]; group names must be unique in an environment`);
     else seen.set(g.name, i);
-    if (!(g.base in spec.bases)) {
+    if (!Object.hasOwn(spec.bases, g.base)) {
       const guess = didYouMean(g.base, baseNames);
       add(`${at}.base`, `base '${g.base}' is not declared under bases; ${guess ? `did you mean '${guess}'?` : `declare it, or use one of: ${baseNames.join(", ")}`}`);
     }
     if ((g.cluster === undefined) === (g.resourcePool === undefined)) {
       add(at, g.cluster === undefined ? "has neither cluster nor resourcePool; set one of them" : "has both cluster and resourcePool; set only one");
     }
-    if (g.cluster !== undefined && !(g.cluster in spec.clusters)) {
+    if (g.cluster !== undefined && !Object.hasOwn(spec.clusters, g.cluster)) {
       const guess = didYouMean(g.cluster, clusterNames);
       add(`${at}.cluster`, `cluster '${g.cluster}' is not declared under clusters; ${guess ? `did you mean '${guess}'?` : "declare it (with its hosts) under clusters"}`);
     }
     if ((g.datastore === undefined) === (g.datastoreCluster === undefined)) {
       add(at, g.datastore === undefined ? "has neither datastore nor datastoreCluster; set datastore" : "has both datastore and datastoreCluster; set only one");
     }
-    if (g.datastore !== undefined && !(g.datastore in spec.datastores)) {
+    if (g.datastore !== undefined && !Object.hasOwn(spec.datastores, g.datastore)) {
       const guess = didYouMean(g.datastore, datastoreNames);
       add(`${at}.datastore`, `datastore '${g.datastore}' is not declared under datastores; ${guess ? `did you mean '${guess}'?` : "declare it (with its type) under datastores"}`);
     }
     if (g.hosts) {
       const clusterName = g.cluster ?? g.resourcePool?.split("/")[0];
-      const cluster = clusterName !== undefined ? spec.clusters[clusterName] : undefined;
+      const cluster = clusterName !== undefined && Object.hasOwn(spec.clusters, clusterName) ? spec.clusters[clusterName] : undefined;
       if (!cluster) {
         add(`${at}.hosts`, `hosts need a declared cluster to confine the group in; place the group in a cluster declared under clusters`);
       } else if (!cluster.hosts) {

@@ -39,7 +39,11 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export function showValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null (empty)";
-  if (typeof value === "string") return value.length > 60 ? `'${value.slice(0, 57)}...'` : `'${value}'`;
+  if (typeof value === "string") {
+    // Never echo credentials someone wrote into a URL.
+    const shown = value.replace(/(\/\/)[^/@\s]*@/g, "$1***@");
+    return shown.length > 60 ? `'${shown.slice(0, 57)}...'` : `'${shown}'`;
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `a list of ${value.length}`;
   return "a mapping";

@@ -37,6 +37,10 @@ export const vsphereSchema = z.strictObject(
   { error: "must be a mapping with server, allowUnverifiedSsl and version" },
 );
 
+/** A URL without user:password in it; credentials come from the backend's variables. */
+const urlWithoutCredentials = (variables: string) =>
+  z.string().refine((a) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(a), { error: `must not carry credentials; set ${variables} instead` });
+
 const relativePath = text("path").refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
   error: "must be relative to the project, not absolute",
 });
@@ -50,7 +54,7 @@ export const backendSchema = z.discriminatedUnion(
       bucket: text("bucket name"),
       key: text("state object key"),
       region: z.string().optional(),
-      endpoint: z.string().optional(),
+      endpoint: urlWithoutCredentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY").optional(),
       encrypt: z.boolean().optional(),
       dynamodbTable: z.string().optional(),
       kmsKeyId: z.string().optional(),
@@ -75,9 +79,9 @@ export const backendSchema = z.discriminatedUnion(
         error: "must not carry credentials; set TF_HTTP_USERNAME and TF_HTTP_PASSWORD instead",
       }),
       updateMethod: z.string().optional(),
-      lockAddress: z.string().optional(),
+      lockAddress: urlWithoutCredentials("TF_HTTP_USERNAME and TF_HTTP_PASSWORD").optional(),
       lockMethod: z.string().optional(),
-      unlockAddress: z.string().optional(),
+      unlockAddress: urlWithoutCredentials("TF_HTTP_USERNAME and TF_HTTP_PASSWORD").optional(),
       unlockMethod: z.string().optional(),
       username: z.string().optional(),
       skipCertVerification: z.boolean().optional(),
@@ -104,8 +108,7 @@ export const BACKEND_SECRETS: Record<string, string> = {
   token: "the backend's token variable (AWS_SESSION_TOKEN for s3, TF_TOKEN_<host> for remote)",
   sseCustomerKey: "AWS_SSE_CUSTOMER_KEY",
   connStr: "PG_CONN_STR",
-  password: "TF_HTTP_PASSWORD (or TF_VAR_vsphere_password for vCenter)",
-  user: "TF_VAR_vsphere_user",
+  password: "TF_HTTP_PASSWORD",
   clientPrivateKeyPem: "TF_HTTP_CLIENT_PRIVATE_KEY_PEM",
 };
 

@@ -1,4 +1,5 @@
-import { describeBase } from "../model/chains";
+import { describeBase, siteKey } from "../model/chains";
+import type { BaseModel } from "../model/types";
 import { formatMessage, type RawFinding, type Rule } from "./rule";
 
 /**
@@ -25,6 +26,27 @@ export const snapshotSource: Rule = {
       if (b.template && b.snapshot !== undefined) push(`is a template but names snapshot '${b.snapshot}'`, "remove snapshot, or set template: false");
       if (b.template && b.manageSnapshot) push("is a template but asks to manage a snapshot", "remove manageSnapshot, or set template: false");
       if (!b.template && b.snapshot === undefined) push("is a VM without a snapshot to clone from", "name the snapshot (and set manageSnapshot: true to create it), or set template: true");
+    }
+    // The provider clones from a VM's only snapshot: one source VM has one snapshot across the app.
+    const bySource = new Map<string, BaseModel[]>();
+    for (const b of model.bases) {
+      if (b.template || b.snapshot === undefined) continue;
+      const key = `${siteKey(b.site)}\u0000${b.vm}`;
+      bySource.set(key, [...(bySource.get(key) ?? []), b]);
+    }
+    for (const bases of bySource.values()) {
+      const names = [...new Set(bases.map((b) => b.snapshot!))];
+      const managers = bases.filter((b) => b.manageSnapshot);
+      if (names.length < 2 && managers.length < 2) continue;
+      const subject = bases.map((b) => `${b.stack}/${b.name}`).join(", ");
+      const where = `source VM '${bases[0].vm}' in ${bases[0].site.datacenter}`;
+      const message =
+        names.length > 1
+          ? formatMessage("snapshot-source", subject, `${where} is asked for ${names.length} snapshots (${names.map((n) => `'${n}'`).join(", ")}), but clones come from its only snapshot`,
+              "give every base of this VM the same snapshot, or use another source VM", { actual: names.length, limit: 1 })
+          : formatMessage("snapshot-source", subject, `${where} has its snapshot managed by ${managers.length} bases; destroying one stack would delete the snapshot the others' clones read from`,
+              "let one base manage the snapshot and have the others name it without manageSnapshot", { actual: managers.length, limit: 1 });
+      for (const b of bases) out.push({ rule: "snapshot-source", severity: "error", stack: b.stack, path: b.path, groups: [], message });
     }
     return out;
   },
