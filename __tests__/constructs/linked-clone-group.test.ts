@@ -13,7 +13,7 @@ describe("LinkedCloneGroup", () => {
     const vm = vmResource(JSON.parse(synth), "web");
     expect(Object.keys(vm.for_each)).toEqual(["web-01", "web-02", "web-03"]);
     expect(vm.name).toBe("${each.key}");
-    expect(vm.clone.template_uuid).toMatch(/^\$\{data\.vsphere_virtual_machine\.[^}]+\.uuid\}$/);
+    expect(vm.clone.template_uuid).toMatch(/^\$\{\(vsphere_virtual_machine_snapshot\.[^ ]+\.id != null\) \? data\.vsphere_virtual_machine\.[^ ]+\.uuid : data\.vsphere_virtual_machine\.[^ ]+\.uuid\}$/);
   });
 
   it("copies disks from the source's data source, never as literal sizes", () => {
@@ -69,7 +69,10 @@ describe("LinkedCloneGroup", () => {
     const [snapName] = Object.keys(json.resource.vsphere_virtual_machine_snapshot);
     const vm = vmResource(json, "web");
     expect(vm.depends_on).toEqual([`vsphere_virtual_machine_snapshot.${snapName}`]);
-    expect(vm.lifecycle.replace_triggered_by).toEqual([`\${vsphere_virtual_machine_snapshot.${snapName}}`]);
+    // A bare reference: Terraform's JSON syntax refuses `${...}` in replace_triggered_by.
+    expect(vm.lifecycle.replace_triggered_by).toEqual([`vsphere_virtual_machine_snapshot.${snapName}`]);
+    // Unknown until the snapshot exists, so the provider's plan-time snapshot check waits for it.
+    expect(vm.clone.template_uuid).toContain(`vsphere_virtual_machine_snapshot.${snapName}.id != null`);
     expect(json.resource.vsphere_virtual_machine_snapshot[snapName].description).toContain("stack lab");
   });
 
@@ -80,6 +83,7 @@ describe("LinkedCloneGroup", () => {
     expect(json.resource.vsphere_virtual_machine_snapshot).toBeUndefined();
     expect(vmResource(json, "web").lifecycle).toBeUndefined();
     expect(vmResource(json, "web").depends_on).toBeUndefined();
+    expect(vmResource(json, "web").clone.template_uuid).toMatch(/^\$\{data\.vsphere_virtual_machine\.[^}]+\.uuid\}$/);
   });
 
   it("gives static addresses by member number, so removing a member changes only that member", () => {

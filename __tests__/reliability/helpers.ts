@@ -1,14 +1,13 @@
 /**
  * Shared helpers of the reliability suite (issue 7): temp folders, in-process and
  * child-process synth, file walks and the checks every bad input must pass.
- * Self-contained on purpose: other suites' helpers change under us.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { runSynth, type RunResult } from "../../stacks/app";
+import { listFiles, tempDir as sharedTempDir } from "../helpers/files";
 
 /** The project root (this file is __tests__/reliability/helpers.ts). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -17,18 +16,9 @@ export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const TSX_CLI = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 export const MAIN_TS = path.join(PROJECT_ROOT, "main.ts");
 
-const created: string[] = [];
-// Jest gives each test file its own `process` stand-in whose "exit" never fires: clean up
-// after the file instead (this module is loaded once per test file).
-afterAll(() => {
-  for (const d of created.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
 /** A fresh temporary folder `lc-rel-<prefix>XXXXXX`, removed after the test file. */
 export function tempDir(prefix = "tmp-"): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lc-rel-${prefix.replace(/^lc-/, "")}`));
-  created.push(dir);
-  return dir;
+  return sharedTempDir(`lc-rel-${prefix.replace(/^lc-/, "")}`);
 }
 
 /** Writes files (name -> text, or Buffer) into a folder, creating it. */
@@ -42,19 +32,7 @@ export function writeFiles(dir: string, files: Record<string, string | Buffer>):
 }
 
 /** Every regular file under a folder, as sorted paths relative to it. */
-export function walkFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+export const walkFiles = listFiles;
 
 /** Every file under a folder with its bytes, keyed by relative path. */
 export function readTree(dir: string): Map<string, Buffer> {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { conditional, Op, TerraformStack, Token } from "cdktf";
 import { DataVsphereVirtualMachine } from "@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine";
 import { VirtualMachineSnapshot } from "@cdktf/provider-vsphere/lib/virtual-machine-snapshot";
 import type { BaseModel, GuestOs } from "../model/types";
@@ -78,9 +78,24 @@ export class BaseImage extends Construct {
     LinkedCloneChecks.of(this).registerBase(this);
   }
 
-  /** The source's uuid: what clones name as `clone.template_uuid`. */
+  /** The source's uuid. */
   public get uuid(): string {
     return this.source.uuid;
+  }
+
+  /**
+   * What clones name as `clone.template_uuid`. With a managed snapshot it is the source's
+   * uuid once the snapshot exists: the provider checks at plan time that a known source has
+   * a snapshot, so the uuid must stay unknown until the snapshot is created.
+   */
+  public get cloneSourceUuid(): string {
+    if (!this.snapshot) return this.source.uuid;
+    return Token.asString(conditional(Op.neq(this.snapshot.id, Token.nullValue()), this.source.uuid, this.source.uuid));
+  }
+
+  /** The managed snapshot's address, for `lifecycle.replace_triggered_by` (a bare reference, not `${...}`). */
+  public get snapshotAddress(): string | undefined {
+    return this.snapshot ? `${VirtualMachineSnapshot.tfResourceType}.${this.snapshot.friendlyUniqueId}` : undefined;
   }
   public get guestId(): string {
     return this.source.guestId;

@@ -241,14 +241,14 @@ export class LinkedCloneGroup extends Construct {
       firmware: base.source.firmware,
       networkInterface: [{ networkId: inv.network(props.network).id, adapterType: Fn.element(base.networkInterfaceTypes, 0) }],
       clone: {
-        templateUuid: base.uuid,
+        templateUuid: base.cloneSourceUuid,
         linkedClone: true,
         ...(props.customization ? { customize: this.customize(props.customization, each) } : {}),
       },
       waitForGuestNetTimeout: props.waitForGuestNetMinutes ?? 5,
       waitForGuestNetRoutable: props.waitForGuestNetRoutable ?? true,
       annotation: props.annotation ?? `Linked clone of base '${base.node.id}' (${base.props.vm}), group '${id}' of stack ${TerraformStack.of(this).node.id}`,
-      ...(base.snapshot ? { dependsOn: [base.snapshot], lifecycle: { replaceTriggeredBy: [base.snapshot] } } : {}),
+      ...(base.snapshot ? { dependsOn: [base.snapshot], lifecycle: { replaceTriggeredBy: [base.snapshotAddress!] } } : {}),
     });
     this.vm.overrideLogicalId(resourceName(id));
     // One disk per source disk, each exactly the source's: size, thin_provisioned and
