@@ -293,7 +293,12 @@ function main(): void {
   show("terraform", tools.terraform && `${tools.terraform} (${tools.terraformVersion})`);
   show("provider", tools.provider && `${tools.provider} (from ${tools.providerOrigin})`);
   show("cliconfig", tools.cliConfig);
-  show("timings", Object.entries(tools.timings).map(([k, v]) => `${k}=${v.toFixed(1)}s`).join(" "));
+  show(
+    "timings",
+    Object.entries(tools.timings)
+      .map(([k, v]) => `${k}=${v.toFixed(1)}s`)
+      .join(" "),
+  );
   if (tools.blocked) process.exitCode = blockedMaySkip() ? 0 : 1;
 }
 
