@@ -35,6 +35,8 @@ export interface ChildResult {
   synthMs: number;
   /** From process start to the end of synth. */
   totalMs: number;
+  /** CPU time (user + system, all threads) from process start to the end of synth. */
+  cpuMs: number;
   /** Peak resident set size in KB (process.resourceUsage().maxRSS). */
   maxRssKb: number;
   heapUsedMb: number;
@@ -52,9 +54,10 @@ async function main(argv: string[]): Promise<void> {
 
   const t0 = performance.now();
   const { App } = await import("cdktf");
-  const { scenario } = await import("./scenario");
+  const { scenario } = await import("./scenario.js");
+  // Only the measured side's modules are loaded (ours: lib/ too).
   const mod: SideModule =
-    side === "ours" ? await import("./sides/ours") : side === "loop" ? await import("./sides/loop") : await import("./sides/for-each");
+    side === "ours" ? await import("./sides/ours.js") : side === "loop" ? await import("./sides/loop.js") : await import("./sides/for-each.js");
   const t1 = performance.now();
   const sc = scenario(n);
   const app = new App({ outdir, stackTraces });
@@ -70,7 +73,9 @@ async function main(argv: string[]): Promise<void> {
   const t3 = performance.now();
   app.synth();
   const t4 = performance.now();
-  const maxRssKb = process.resourceUsage().maxRSS;
+  const usage = process.resourceUsage();
+  const maxRssKb = usage.maxRSS;
+  const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
   const heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   let findings: Record<string, number> | undefined;
   if (mod.findings) {
@@ -88,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
     ...(rulesMs !== undefined ? { rulesMs } : {}),
     synthMs: t4 - t3,
     totalMs: t4,
+    cpuMs,
     maxRssKb,
     heapUsedMb,
     ...(findings ? { findings } : {}),

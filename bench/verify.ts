@@ -93,6 +93,14 @@ export function estateOf(tf: Obj): Estate {
   };
 }
 
+/** Where two strings first differ, with some context. */
+function around(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const from = Math.max(0, i - 60);
+  return `...${a.slice(from, i + 60)}... vs ...${b.slice(from, i + 60)}...`;
+}
+
 /** Differences of `other` from `ref`, at most `max` lines. */
 export function compareEstates(ref: Estate, other: Estate, max = 5): string[] {
   const out: string[] = [];
@@ -101,7 +109,7 @@ export function compareEstates(ref: Estate, other: Estate, max = 5): string[] {
     if (out.length >= max) break;
     const o = other.vms.get(name);
     if (o === undefined) out.push(`VM ${name} missing`);
-    else if (o !== attrs) out.push(`VM ${name} differs:\n    ${attrs}\n    ${o}`);
+    else if (o !== attrs) out.push(`VM ${name} differs: ${around(attrs, o)}`);
   }
   if (JSON.stringify(ref.lookups) !== JSON.stringify(other.lookups)) out.push(`data sources/snapshots differ:\n    ${ref.lookups.join("\n    ")}\n  vs\n    ${other.lookups.join("\n    ")}`);
   if (ref.outputs !== other.outputs) out.push(`outputs: ${ref.outputs} vs ${other.outputs}`);

@@ -94,6 +94,18 @@ describe("LinkedCloneChecks at synth", () => {
     spy.mockRestore();
   });
 
+  it("checks a stack whose limits were set before its groups existed", () => {
+    const outdir = tempDir();
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, "ts-lab");
+    LinkedCloneChecks.setLimits(stack, { maxClonesPerChain: 2 });
+    new VsphereConnection(stack, "Vsphere", { server: "vc.example.com" });
+    const inventory = new VsphereInventory(stack, "Inventory", { datacenter: "DC0", clusters: { C0: { hosts: ["H0"] } } });
+    const base = new BaseImage(stack, "golden", { inventory, vm: "VM0", snapshot: "s1" });
+    new LinkedCloneGroup(stack, "web", { base, cluster: "C0", datastore: "DS0", network: "VM Network", count: 3 });
+    expect(() => app.synth()).toThrow(/\[chain-size\] ts-lab\/web: .* 3 vs 2;/);
+  });
+
   it("refuses limits that are not whole numbers of 1 or more", () => {
     const { stack } = composeApp(tempDir());
     expect(() => LinkedCloneChecks.setLimits(stack, { maxHostsPerChain: 0 })).toThrow("ts-lab: limits.maxHostsPerChain is 0; use a whole number of 1 or more");

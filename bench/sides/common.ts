@@ -3,7 +3,7 @@
  * data source per vSphere object, as a careful author writes them once per stack.
  * Same attributes as the constructs produce, so all sides synthesize the same estate.
  */
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable, type App } from "cdktf";
+import { conditional, Fn, Op, TerraformOutput, TerraformStack, TerraformVariable, Token, type App } from "cdktf";
 import { VsphereProvider } from "@cdktf/provider-vsphere/lib/provider";
 import { DataVsphereComputeCluster } from "@cdktf/provider-vsphere/lib/data-vsphere-compute-cluster";
 import { DataVsphereDatacenter } from "@cdktf/provider-vsphere/lib/data-vsphere-datacenter";
@@ -62,7 +62,10 @@ export function lookups(app: App, sc: S.Scenario): Lookups {
   return { stack, clusters, bases };
 }
 
-/** A clone's attributes that do not depend on which clone it is. */
+/**
+ * A clone's attributes that do not depend on which clone it is. Both hand-written sides
+ * compute these (and templateUuid, sourceDisks) once per group, as LinkedCloneGroup does.
+ */
 export function sharedConfig(l: Lookups, g: S.GroupSpec): Omit<VirtualMachineConfig, "name"> {
   const c = l.clusters.get(g.cluster)!;
   const b = l.bases.get(g.base)!;
@@ -79,14 +82,29 @@ export function sharedConfig(l: Lookups, g: S.GroupSpec): Omit<VirtualMachineCon
     waitForGuestNetRoutable: true,
     annotation: `Linked clone of base '${g.base.id}' (${g.base.vm}), group '${g.name}' of stack ${S.STACK}`,
     dependsOn: [b.snapshot],
-    lifecycle: { replaceTriggeredBy: [b.snapshot] },
+    // A bare address: replace_triggered_by takes no interpolation.
+    lifecycle: { replaceTriggeredBy: [`${VirtualMachineSnapshot.tfResourceType}.${b.snapshot.friendlyUniqueId}`] },
   };
 }
 
+/**
+ * `clone.template_uuid`: the source's uuid, kept unknown until the managed snapshot exists
+ * (the provider checks at plan time that a known source has a snapshot).
+ */
+export function templateUuid(l: Lookups, g: S.GroupSpec): string {
+  const b = l.bases.get(g.base)!;
+  return Token.asString(conditional(Op.neq(b.snapshot.id, Token.nullValue()), b.source.uuid, b.source.uuid));
+}
+
+/** The source's disks, for a dynamic disk block. */
+export function sourceDisks(l: Lookups, g: S.GroupSpec): unknown {
+  return l.bases.get(g.base)!.source.interpolationForAttribute("disks");
+}
+
 /** One disk per source disk, each exactly the source's, from the data source. */
-export function addDisks(vm: VirtualMachine, l: Lookups, g: S.GroupSpec): void {
+export function addDisks(vm: VirtualMachine, disks: unknown): void {
   vm.addOverride("dynamic.disk", {
-    for_each: l.bases.get(g.base)!.source.interpolationForAttribute("disks"),
+    for_each: disks,
     iterator: "src_disk",
     content: {
       label: "disk${src_disk.key}",

@@ -5,7 +5,7 @@
 import { TerraformIterator, type App, type TerraformStack } from "cdktf";
 import { VirtualMachine } from "@cdktf/provider-vsphere/lib/virtual-machine";
 import * as S from "../scenario";
-import { addDisks, groupOutput, lookups, sharedConfig } from "./common";
+import { addDisks, groupOutput, lookups, sharedConfig, sourceDisks, templateUuid } from "./common";
 
 export function build(app: App, sc: S.Scenario): TerraformStack {
   const l = lookups(app, sc);
@@ -16,7 +16,7 @@ export function build(app: App, sc: S.Scenario): TerraformStack {
       forEach: each,
       name: each.key,
       clone: {
-        templateUuid: l.bases.get(g.base)!.source.uuid,
+        templateUuid: templateUuid(l, g),
         linkedClone: true,
         customize: {
           linuxOptions: { hostName: each.key, domain: S.DOMAIN },
@@ -27,7 +27,7 @@ export function build(app: App, sc: S.Scenario): TerraformStack {
         },
       },
     });
-    addDisks(vm, l, g);
+    addDisks(vm, sourceDisks(l, g));
     groupOutput(l.stack, g, TerraformIterator.fromResources(vm).forExpressionForMap("key", "{ id = val.id, default_ip_address = val.default_ip_address }"));
   }
   return l.stack;

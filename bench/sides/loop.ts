@@ -5,20 +5,21 @@
 import type { App, TerraformStack } from "cdktf";
 import { VirtualMachine } from "@cdktf/provider-vsphere/lib/virtual-machine";
 import * as S from "../scenario";
-import { addDisks, groupOutput, lookups, sharedConfig } from "./common";
+import { addDisks, groupOutput, lookups, sharedConfig, sourceDisks, templateUuid } from "./common";
 
 export function build(app: App, sc: S.Scenario): TerraformStack {
   const l = lookups(app, sc);
   for (const g of sc.groups) {
     const shared = sharedConfig(l, g);
-    const base = l.bases.get(g.base)!;
+    const uuid = templateUuid(l, g);
+    const disks = sourceDisks(l, g);
     const out: Record<string, { id: string; default_ip_address: string }> = {};
     for (const m of g.members) {
       const vm = new VirtualMachine(l.stack, m.name, {
         ...shared,
         name: m.name,
         clone: {
-          templateUuid: base.source.uuid,
+          templateUuid: uuid,
           linkedClone: true,
           customize: {
             linuxOptions: { hostName: m.name, domain: S.DOMAIN },
@@ -29,7 +30,7 @@ export function build(app: App, sc: S.Scenario): TerraformStack {
           },
         },
       });
-      addDisks(vm, l, g);
+      addDisks(vm, disks);
       out[m.name] = { id: vm.id, default_ip_address: vm.defaultIpAddress };
     }
     groupOutput(l.stack, g, out);

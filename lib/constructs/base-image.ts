@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { conditional, Op, TerraformStack, Token } from "cdktf";
+import { conditional, Fn, Op, TerraformStack, Token } from "cdktf";
 import { DataVsphereVirtualMachine } from "@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine";
 import { VirtualMachineSnapshot } from "@cdktf/provider-vsphere/lib/virtual-machine-snapshot";
 import type { BaseModel, GuestOs } from "../model/types";
 import { LinkedCloneChecks } from "./linked-clone-checks";
+import { once } from "./token-cache";
 import type { VsphereInventory } from "./vsphere-inventory";
 
 export interface BaseImageProps {
@@ -80,7 +81,7 @@ export class BaseImage extends Construct {
 
   /** The source's uuid. */
   public get uuid(): string {
-    return this.source.uuid;
+    return once(this, "uuid", () => this.source.uuid);
   }
 
   /**
@@ -89,8 +90,9 @@ export class BaseImage extends Construct {
    * a snapshot, so the uuid must stay unknown until the snapshot is created.
    */
   public get cloneSourceUuid(): string {
-    if (!this.snapshot) return this.source.uuid;
-    return Token.asString(conditional(Op.neq(this.snapshot.id, Token.nullValue()), this.source.uuid, this.source.uuid));
+    const snapshot = this.snapshot;
+    if (!snapshot) return this.uuid;
+    return once(this, "cloneSourceUuid", () => Token.asString(conditional(Op.neq(snapshot.id, Token.nullValue()), this.uuid, this.uuid)));
   }
 
   /** The managed snapshot's address, for `lifecycle.replace_triggered_by` (a bare reference, not `${...}`). */
@@ -98,13 +100,24 @@ export class BaseImage extends Construct {
     return this.snapshot ? `${VirtualMachineSnapshot.tfResourceType}.${this.snapshot.friendlyUniqueId}` : undefined;
   }
   public get guestId(): string {
-    return this.source.guestId;
+    return once(this, "guestId", () => this.source.guestId);
   }
   public get scsiType(): string {
-    return this.source.scsiType;
+    return once(this, "scsiType", () => this.source.scsiType);
   }
   public get networkInterfaceTypes(): string[] {
-    return this.source.networkInterfaceTypes;
+    return once(this, "networkInterfaceTypes", () => this.source.networkInterfaceTypes);
+  }
+  public get firmware(): string {
+    return once(this, "firmware", () => this.source.firmware);
+  }
+  /** The source's first NIC's adapter type. */
+  public get adapterType(): string {
+    return once(this, "adapterType", () => Token.asString(Fn.element(this.networkInterfaceTypes, 0)));
+  }
+  /** The source's disks, for the clones' dynamic disk block. */
+  public get disksExpression(): string {
+    return once(this, "disks", () => Token.asString(this.source.interpolationForAttribute("disks")));
   }
   public get guestOs(): GuestOs {
     return this.props.guestOs ?? "linux";

@@ -81,6 +81,8 @@ export class LinkedCloneChecks {
   private readonly bases: CheckedBase[] = [];
   private readonly groups: CheckedGroup[] = [];
   private readonly stacks = new Map<TerraformStack, StackSettings>();
+  /** Stacks whose synth runs the checks (those with a base or group). */
+  private readonly checked = new Set<TerraformStack>();
   private cached?: { findings: Finding[]; model: AppModel };
 
   private constructor() {}
@@ -137,8 +139,9 @@ export class LinkedCloneChecks {
 
   private attach(stack: TerraformStack): void {
     this.changed();
-    if (this.stacks.has(stack)) return;
     this.settings(stack);
+    if (this.checked.has(stack)) return;
+    this.checked.add(stack);
     Aspects.of(stack).add(new StackCheckAspect(this, stack));
   }
 }

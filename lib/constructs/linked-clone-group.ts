@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, MapTerraformIterator, TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { MapTerraformIterator, TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { ComputeClusterHostGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-host-group";
 import { ComputeClusterVmGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-group";
 import { ComputeClusterVmHostRule } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-host-rule";
@@ -215,8 +215,8 @@ export class LinkedCloneGroup extends Construct {
     for (const s of props.suppress ?? []) LinkedCloneChecks.suppress(this, s.rule, s.reason);
 
     const base = props.base;
-    const placementPool = props.cluster !== undefined ? inv.cluster(props.cluster).resourcePoolId : inv.resourcePool(props.resourcePool!).id;
-    const datastoreId = props.datastore !== undefined ? { datastoreId: inv.datastore(props.datastore).id } : { datastoreClusterId: inv.datastoreCluster(props.datastoreCluster!).id };
+    const placementPool = props.cluster !== undefined ? inv.clusterPoolId(props.cluster) : inv.resourcePool(props.resourcePool!).id;
+    const datastoreId = props.datastore !== undefined ? { datastoreId: inv.datastoreId(props.datastore) } : { datastoreClusterId: inv.datastoreCluster(props.datastoreCluster!).id };
 
     const forEachMap: Record<string, Record<string, string>> = {};
     for (const m of this.members) {
@@ -238,8 +238,8 @@ export class LinkedCloneGroup extends Construct {
       memory: props.memoryMb ?? base.source.memory,
       guestId: base.guestId,
       scsiType: base.scsiType,
-      firmware: base.source.firmware,
-      networkInterface: [{ networkId: inv.network(props.network).id, adapterType: Fn.element(base.networkInterfaceTypes, 0) }],
+      firmware: base.firmware,
+      networkInterface: [{ networkId: inv.networkId(props.network), adapterType: base.adapterType }],
       clone: {
         templateUuid: base.cloneSourceUuid,
         linkedClone: true,
@@ -255,7 +255,7 @@ export class LinkedCloneGroup extends Construct {
     // eagerly_scrub are references to the data source, never literals. A dynamic block
     // with its own iterator name, so it does not shadow the resource's `each`.
     this.vm.addOverride("dynamic.disk", {
-      for_each: base.source.interpolationForAttribute("disks"),
+      for_each: base.disksExpression,
       iterator: "src_disk",
       content: {
         label: "disk${src_disk.key}",

@@ -8,6 +8,7 @@ import { DataVsphereNetwork } from "@cdktf/provider-vsphere/lib/data-vsphere-net
 import { DataVsphereResourcePool } from "@cdktf/provider-vsphere/lib/data-vsphere-resource-pool";
 import { DataVsphereVirtualMachine } from "@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine";
 import { isVersion } from "../model/platform";
+import { once } from "./token-cache";
 import { DATASTORE_TYPES, type ClusterFacts, type DatastoreFacts, type DatastoreType, type Site } from "../model/types";
 
 /** Facts about a cluster that synth cannot query. */
@@ -132,6 +133,22 @@ export class VsphereInventory extends Construct {
 
   public virtualMachine(name: string): DataVsphereVirtualMachine {
     return this.once("vm", name, (id) => new DataVsphereVirtualMachine(this, id, { name, datacenterId: this.datacenter.id }));
+  }
+
+  /** The cluster's root resource pool id: one token per cluster. */
+  public clusterPoolId(name: string): string {
+    const c = this.cluster(name);
+    return once(c, "resourcePoolId", () => c.resourcePoolId);
+  }
+
+  public datastoreId(name: string): string {
+    const d = this.datastore(name);
+    return once(d, "id", () => d.id);
+  }
+
+  public networkId(name: string): string {
+    const n = this.network(name);
+    return once(n, "id", () => n.id);
   }
 
   /** Facts of a cluster by name; hosts unknown when not declared. */
