@@ -108,6 +108,14 @@ export class BaseImage extends Construct {
   public get networkInterfaceTypes(): string[] {
     return once(this, "networkInterfaceTypes", () => this.source.networkInterfaceTypes);
   }
+  /** The source's virtual CPUs. */
+  public get numCpus(): number {
+    return once(this, "numCpus", () => this.source.numCpus);
+  }
+  /** The source's memory in MB. */
+  public get memoryMb(): number {
+    return once(this, "memory", () => this.source.memory);
+  }
   public get firmware(): string {
     return once(this, "firmware", () => this.source.firmware);
   }

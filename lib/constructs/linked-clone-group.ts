@@ -222,7 +222,7 @@ export class LinkedCloneGroup extends Construct {
     for (const m of this.members) {
       forEachMap[m.name] = {
         ...(m.ipv4 !== undefined ? { ipv4: m.ipv4 } : {}),
-        ...(m.host !== undefined ? { host_id: inv.host(m.host).id } : {}),
+        ...(m.host !== undefined ? { host_id: inv.hostId(m.host) } : {}),
       };
     }
     const each = TerraformIterator.fromMap(forEachMap);
@@ -234,8 +234,8 @@ export class LinkedCloneGroup extends Construct {
       ...datastoreId,
       ...(props.folder !== undefined ? { folder: props.folder } : {}),
       ...(props.hosts ? { hostSystemId: each.getString("host_id") } : {}),
-      numCpus: props.cpus ?? base.source.numCpus,
-      memory: props.memoryMb ?? base.source.memory,
+      numCpus: props.cpus ?? base.numCpus,
+      memory: props.memoryMb ?? base.memoryMb,
       guestId: base.guestId,
       scsiType: base.scsiType,
       firmware: base.firmware,
@@ -302,7 +302,7 @@ export class LinkedCloneGroup extends Construct {
     const hostGroup = new ComputeClusterHostGroup(this, "host-group", {
       name: `${stackName}-${this.node.id}-hosts`,
       computeClusterId: clusterId,
-      hostSystemIds: hosts.map((h) => inv.host(h).id),
+      hostSystemIds: hosts.map((h) => inv.hostId(h)),
     });
     hostGroup.overrideLogicalId(name);
     const vmGroup = new ComputeClusterVmGroup(this, "vm-group", {

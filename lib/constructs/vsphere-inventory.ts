@@ -146,6 +146,11 @@ export class VsphereInventory extends Construct {
     return once(d, "id", () => d.id);
   }
 
+  public hostId(name: string): string {
+    const h = this.host(name);
+    return once(h, "id", () => h.id);
+  }
+
   public networkId(name: string): string {
     const n = this.network(name);
     return once(n, "id", () => n.id);
