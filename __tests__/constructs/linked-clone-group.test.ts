@@ -212,6 +212,8 @@ describe("LinkedCloneGroup constructor errors", () => {
     ["both cluster and resource pool", { resourcePool: "C0/Resources" }, "lab/web: give exactly one of cluster or resourcePool to place the clones"],
     ["hosts outside the cluster", { hosts: ["H9"] }, "lab/web: hosts 'H9' are not in cluster 'C0' (H0, H1, H2); list only hosts of that cluster"],
     ["cpus of 0", { cpus: 0 }, "lab/web: cpus is 0; use a whole number of 1 or more"],
+    ["member addresses without a static range", { count: undefined, members: [{ name: "web-01", ipv4: "10.0.0.5" }] },
+      "lab/web: members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored"],
   ];
   it.each(cases)("throws on %s", (_what, props, message) => {
     const t = testStack();

@@ -72,6 +72,12 @@ describe("environment loader", () => {
     expect(withChange((env) => (env.groups[0].hosts = ["H7"]))).toEqual(["groups[0].hosts[0]: host 'H7' is not in cluster 'C0'; did you mean 'H0'?"]);
   });
 
+  it("refuses a member address in a group without a static range", () => {
+    expect(withChange((env) => { delete env.groups[0].count; env.groups[0].members = ["web-01", { name: "web-02", ipv4: "10.0.0.5" }]; })).toEqual([
+      "groups[0].members[1].ipv4: is given but the group has no static customization.ipv4 range, so it would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the address",
+    ]);
+  });
+
   it("requires unique group names", () => {
     expect(withChange((env) => env.groups.push({ ...env.groups[0] }))).toEqual([
       "groups[1].name: group name 'web' is already used by groups[0]; group names must be unique in an environment",

@@ -304,6 +304,13 @@ function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
       }
     }
     const ipv4 = g.customization?.ipv4;
+    if (ipv4 === undefined || ipv4 === "dhcp") {
+      (g.members ?? []).forEach((m, j) => {
+        if (typeof m !== "string" && m.ipv4 !== undefined) {
+          add(`${at}.members[${j}].ipv4`, "is given but the group has no static customization.ipv4 range, so it would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the address");
+        }
+      });
+    }
     const plan = planMembers({
       group: g.name,
       ...(g.count !== undefined ? { count: g.count } : {}),

@@ -202,6 +202,10 @@ export class LinkedCloneGroup extends Construct {
       }
       if (!isIpv4(staticIp.gateway)) fail(`customization.ipv4.gateway '${staticIp.gateway}' is not an IPv4 address; write it as a.b.c.d`);
     }
+    const withAddress = (props.members ?? []).filter((m) => typeof m !== "string" && m.ipv4 !== undefined);
+    if (withAddress.length && !staticIp) {
+      fail(`members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the addresses`);
+    }
     const plan = planMembers({
       group: id,
       ...(props.count !== undefined ? { count: props.count } : {}),
