@@ -27,6 +27,12 @@ describe("backends", () => {
     });
   });
 
+  it("maps nested s3 options such as assumeRole and endpoints", () => {
+    expect(synthBackend({ type: "s3", bucket: "b", key: "k", assumeRole: { roleArn: "arn:aws:iam::1:role/tf" }, endpoints: { s3: "https://s3.example.com" } })).toEqual({
+      s3: { bucket: "b", key: "k", assume_role: { role_arn: "arn:aws:iam::1:role/tf" }, endpoints: { s3: "https://s3.example.com" } },
+    });
+  });
+
   it("maps pg without a connection string (Terraform reads PG_CONN_STR)", () => {
     expect(synthBackend({ type: "pg", schemaName: "labs" })).toEqual({ pg: { schema_name: "labs" } });
   });

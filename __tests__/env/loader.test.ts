@@ -94,6 +94,18 @@ describe("environment loader", () => {
     expect(parseEnvironment(dump(env), "lab.yaml").vsphere.version).toBe("6.7");
   });
 
+  it("accepts versions with an update suffix and datastores without a type", () => {
+    const env = minimalEnv();
+    env.vsphere.version = "8.0U3";
+    env.datastores.DS0 = { capacityGb: 100 };
+    const spec = parseEnvironment(dump(env), "lab.yaml");
+    expect(spec.vsphere.version).toBe("8.0U3");
+    expect(spec.datastores.DS0.type).toBeUndefined();
+    expect(withChange((e) => (e.vsphere.version = "eight"))).toEqual([
+      "vsphere.version: must be a vSphere version like \"8.0\", \"6.7\" or \"7.0.3\" (an update suffix such as \"8.0U3\" is allowed), got 'eight'",
+    ]);
+  });
+
   it("derives stack names from file names and refuses bad ones", () => {
     expect(stackNameOf("environments/training-lab.yaml")).toEqual({ name: "training-lab" });
     expect(stackNameOf("environments/my lab.yaml").problem).toContain("does not make a valid stack name");

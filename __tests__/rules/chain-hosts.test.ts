@@ -88,3 +88,13 @@ describe("chain-hosts", () => {
     expect(findingsOf("chain-hosts", model)[0]).toMatchObject({ severity: "info", suppressionReason: "all hosts on 8.0U3 with VMFS6 ATS" });
   });
 });
+
+describe("chain-hosts with an unknown datastore type", () => {
+  it("uses the VMFS default of the version", () => {
+    const model = (version: string, n: number) =>
+      app([group("web", { base: base({ site: site(version) }), cluster: cluster(n), datastore: { name: "DS0" } })]);
+    expect(findingsOf("chain-hosts", model("8.0U3", 32))).toEqual([]);
+    expect(messages("chain-hosts", model("8.0U3", 33))[0]).toContain("33 vs 32");
+    expect(messages("chain-hosts", model("5.0U3", 9))[0]).toContain("9 vs 8");
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RULE_IDS } from "../rules";
 import { DATASTORE_TYPES } from "../model/types";
+import { VERSION } from "../model/platform";
 
 /**
  * The environment file contract (shared/spec/environment-file.md). Field names are
@@ -26,7 +27,7 @@ export const suppressionSchema = z.strictObject(
 const version = z
   .union([z.string(), z.number()], { error: 'must be a vSphere version like "8.0"' })
   .transform((v) => (typeof v === "number" ? (Number.isInteger(v) ? `${v}.0` : String(v)) : v.trim()))
-  .pipe(z.string().regex(/^\d+(\.\d+){0,2}$/, { error: 'must be a vSphere version like "8.0" or "6.7"' }));
+  .pipe(z.string().regex(VERSION, { error: 'must be a vSphere version like "8.0", "6.7" or "7.0.3" (an update suffix such as "8.0U3" is allowed)' }));
 
 export const vsphereSchema = z.strictObject(
   {
@@ -56,15 +57,63 @@ export const backendSchema = z.discriminatedUnion(
       region: z.string().optional(),
       endpoint: urlWithoutCredentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY").optional(),
       encrypt: z.boolean().optional(),
-      dynamodbTable: z.string().optional(),
+      acl: z.string().optional(),
       kmsKeyId: z.string().optional(),
+      dynamodbTable: z.string().optional(),
       profile: z.string().optional(),
+      sharedConfigFiles: z.array(z.string()).optional(),
+      sharedCredentialsFiles: z.array(z.string()).optional(),
+      sharedCredentialsFile: z.string().optional(),
+      allowedAccountIds: z.array(z.string()).optional(),
+      forbiddenAccountIds: z.array(z.string()).optional(),
+      customCaBundle: z.string().optional(),
+      httpProxy: urlWithoutCredentials("HTTP_PROXY").optional(),
+      httpsProxy: urlWithoutCredentials("HTTPS_PROXY").optional(),
+      noProxy: z.string().optional(),
+      insecure: z.boolean().optional(),
+      retryMode: z.string().optional(),
+      maxRetries: z.number().int().min(0).optional(),
       roleArn: z.string().optional(),
+      assumeRolePolicy: z.string().optional(),
+      assumeRolePolicyArns: z.array(z.string()).optional(),
+      assumeRoleTags: z.record(z.string(), z.string()).optional(),
+      assumeRoleTransitiveTagKeys: z.array(z.string()).optional(),
+      externalId: z.string().optional(),
+      sessionName: z.string().optional(),
       workspaceKeyPrefix: z.string().optional(),
+      dynamodbEndpoint: urlWithoutCredentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY").optional(),
+      iamEndpoint: urlWithoutCredentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY").optional(),
+      stsEndpoint: urlWithoutCredentials("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY").optional(),
+      stsRegion: z.string().optional(),
+      forcePathStyle: z.boolean().optional(),
       usePathStyle: z.boolean().optional(),
       skipCredentialsValidation: z.boolean().optional(),
       skipRegionValidation: z.boolean().optional(),
+      skipRequestingAccountId: z.boolean().optional(),
       skipMetadataApiCheck: z.boolean().optional(),
+      useLegacyWorkflow: z.boolean().optional(),
+      endpoints: z
+        .strictObject({
+          dynamodb: z.string().optional(),
+          iam: z.string().optional(),
+          s3: z.string().optional(),
+          sso: z.string().optional(),
+          sts: z.string().optional(),
+        })
+        .optional(),
+      assumeRole: z
+        .strictObject({
+          roleArn: text("role ARN"),
+          duration: z.string().optional(),
+          externalId: z.string().optional(),
+          policy: z.string().optional(),
+          policyArns: z.array(z.string()).optional(),
+          sessionName: z.string().optional(),
+          sourceIdentity: z.string().optional(),
+          tags: z.record(z.string(), z.string()).optional(),
+          transitiveTagKeys: z.array(z.string()).optional(),
+        })
+        .optional(),
     }),
     z.strictObject({
       type: z.literal("pg"),
@@ -85,6 +134,8 @@ export const backendSchema = z.discriminatedUnion(
       unlockMethod: z.string().optional(),
       username: z.string().optional(),
       skipCertVerification: z.boolean().optional(),
+      clientCertificatePem: z.string().optional(),
+      clientCaCertificatePem: z.string().optional(),
       retryMax: z.number().int().min(0).optional(),
       retryWaitMin: z.number().int().min(0).optional(),
       retryWaitMax: z.number().int().min(0).optional(),
@@ -122,7 +173,7 @@ export const clusterSchema = z.strictObject(
 
 export const datastoreSchema = z.strictObject(
   {
-  type: z.enum(DATASTORE_TYPES, { error: `must be one of ${DATASTORE_TYPES.join(", ")}` }),
+  type: z.enum(DATASTORE_TYPES, { error: `must be one of ${DATASTORE_TYPES.join(", ")}` }).optional(),
   capacityGb: z.number({ error: "must be a number of GB" }).positive({ error: "must be more than 0 GB" }).optional(),
   },
   { error: "must be a mapping with type (and capacityGb)" },

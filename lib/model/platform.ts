@@ -11,8 +11,11 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** vSphere versions: "8.0", "7.0.3", with an optional update suffix: "8.0U3", "6.7u3b". */
+export const VERSION = /^\d+(\.\d+){0,2}([Uu]\d+[a-z]?)?$/;
+
 export function isVersion(v: string): boolean {
-  return /^\d+(\.\d+){0,2}$/.test(v);
+  return VERSION.test(v);
 }
 
 /**
