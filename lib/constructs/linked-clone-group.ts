@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { MapTerraformIterator, TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { ComputeClusterHostGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-host-group";
 import { ComputeClusterVmGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-group";
 import { ComputeClusterVmHostRule } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-host-rule";
@@ -150,6 +150,12 @@ export interface LinkedCloneGroupProps {
   readonly suppress?: Suppression[];
 }
 
+/**
+ * The member's key and values, as Terraform expressions. Plain strings rather than iterator
+ * tokens: each token costs cdktf a stack trace, and these are the same in every group.
+ */
+const EACH_KEY = "${each.key}";
+
 /** A Terraform-safe resource name from a group name. */
 function resourceName(group: string): string {
   const clean = group.replace(/[^A-Za-z0-9_-]/g, "_");
@@ -167,6 +173,8 @@ export class LinkedCloneGroup extends Construct {
   public readonly members: readonly MemberModel[];
   /** The clones: one resource with for_each over the members. */
   public readonly vm: VirtualMachine;
+  /** The clones' Terraform address, `vsphere_virtual_machine.<group>`; a VM is `<address>["<name>"]`. */
+  public readonly address: string;
 
   constructor(scope: Construct, id: string, props: LinkedCloneGroupProps) {
     super(scope, id);
@@ -233,11 +241,11 @@ export class LinkedCloneGroup extends Construct {
 
     this.vm = new VirtualMachine(this, "clones", {
       forEach: each,
-      name: each.key,
+      name: EACH_KEY,
       resourcePoolId: placementPool,
       ...datastoreId,
       ...(props.folder !== undefined ? { folder: props.folder } : {}),
-      ...(props.hosts ? { hostSystemId: each.getString("host_id") } : {}),
+      ...(props.hosts ? { hostSystemId: "${each.value.host_id}" } : {}),
       numCpus: props.cpus ?? base.numCpus,
       memory: props.memoryMb ?? base.memoryMb,
       guestId: base.guestId,
@@ -247,7 +255,7 @@ export class LinkedCloneGroup extends Construct {
       clone: {
         templateUuid: base.cloneSourceUuid,
         linkedClone: true,
-        ...(props.customization ? { customize: this.customize(props.customization, each) } : {}),
+        ...(props.customization ? { customize: this.customize(props.customization) } : {}),
       },
       waitForGuestNetTimeout: props.waitForGuestNetMinutes ?? 5,
       waitForGuestNetRoutable: props.waitForGuestNetRoutable ?? true,
@@ -255,6 +263,7 @@ export class LinkedCloneGroup extends Construct {
       ...(base.snapshot ? { dependsOn: [base.snapshot], lifecycle: { replaceTriggeredBy: [base.snapshotAddress!] } } : {}),
     });
     this.vm.overrideLogicalId(resourceName(id));
+    this.address = `${VirtualMachine.tfResourceType}.${resourceName(id)}`;
     // One disk per source disk, each exactly the source's: size, thin_provisioned and
     // eagerly_scrub are references to the data source, never literals. A dynamic block
     // with its own iterator name, so it does not shadow the resource's `each`.
@@ -273,23 +282,22 @@ export class LinkedCloneGroup extends Construct {
 
     if (props.hosts) this.confineToHosts(props.hosts);
 
-    const clones = TerraformIterator.fromResources(this.vm);
     new TerraformOutput(this, "vms", {
       description: `VMs of group ${id}: name => id and default IP address`,
-      value: clones.forExpressionForMap("key", "{ id = val.id, default_ip_address = val.default_ip_address }"),
+      value: `\${{ for key, val in ${this.address}: key => { id = val.id, default_ip_address = val.default_ip_address } }}`,
     }).overrideLogicalId(`${resourceName(id)}_vms`);
 
     LinkedCloneChecks.of(this).registerGroup(this);
   }
 
-  private customize(c: GuestCustomizationProps, each: MapTerraformIterator): VirtualMachineCloneCustomize {
+  private customize(c: GuestCustomizationProps): VirtualMachineCloneCustomize {
     const staticIp = c.ipv4 !== undefined && c.ipv4 !== "dhcp" ? c.ipv4 : undefined;
     const windows = this.props.base.guestOs === "windows";
     return {
       ...(windows
-        ? { windowsOptions: { computerName: each.key, workgroup: c.windows?.workgroup ?? "WORKGROUP", ...(c.windows?.timeZone !== undefined ? { timeZone: c.windows.timeZone } : {}) } }
-        : { linuxOptions: { hostName: each.key, domain: c.domain ?? "local" } }),
-      networkInterface: [staticIp ? { ipv4Address: each.getString("ipv4"), ipv4Netmask: staticIp.prefixLength } : {}],
+        ? { windowsOptions: { computerName: EACH_KEY, workgroup: c.windows?.workgroup ?? "WORKGROUP", ...(c.windows?.timeZone !== undefined ? { timeZone: c.windows.timeZone } : {}) } }
+        : { linuxOptions: { hostName: EACH_KEY, domain: c.domain ?? "local" } }),
+      networkInterface: [staticIp ? { ipv4Address: "${each.value.ipv4}", ipv4Netmask: staticIp.prefixLength } : {}],
       ...(staticIp ? { ipv4Gateway: staticIp.gateway } : {}),
       ...(c.dnsServers?.length ? { dnsServerList: c.dnsServers } : {}),
       ...(c.domain !== undefined ? { dnsSuffixList: [c.domain] } : {}),
@@ -312,7 +320,7 @@ export class LinkedCloneGroup extends Construct {
     const vmGroup = new ComputeClusterVmGroup(this, "vm-group", {
       name: `${stackName}-${this.node.id}-vms`,
       computeClusterId: clusterId,
-      virtualMachineIds: Token.asList(TerraformIterator.fromResources(this.vm).forExpressionForList("val.id")),
+      virtualMachineIds: Token.asList(`\${[ for key, val in ${this.address}: val.id]}`),
     });
     vmGroup.overrideLogicalId(name);
     new ComputeClusterVmHostRule(this, "vm-host-rule", {
