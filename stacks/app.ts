@@ -41,6 +41,8 @@ export interface BuiltApp {
 
 /** One stack per environment file. Stack traces of constructs are off: they cost time and say nothing here. */
 export function buildApp(envs: readonly LoadedEnvironment[], outdir?: string): BuiltApp {
+  // cdktf creates the output folder but not its parents (CDKTF_OUTDIR=/new/path/out).
+  fs.mkdirSync(outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out", { recursive: true });
   const app = new App({ stackTraces: false, ...(outdir !== undefined ? { outdir } : {}) });
   const stacks = envs.map((env) => {
     try {
@@ -93,7 +95,13 @@ function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | 
   const { app, checks } = built;
   const findings = checks.findings();
   const model = checks.model();
-  for (const f of findings) (f.severity === "error" ? err : out)(printFinding(f));
+  const printed = new Set<string>();
+  for (const f of findings) {
+    const line = printFinding(f);
+    if (printed.has(line)) continue; // a finding across environments is reported in each; print it once
+    printed.add(line);
+    (f.severity === "error" ? err : out)(line);
+  }
   const report = renderReport(model, findings);
   if (reportMode === "print") {
     out(report);
@@ -102,7 +110,8 @@ function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | 
   if (hasErrors(findings)) {
     for (const s of model.stacks) writeFindings(app.outdir, s.name, findings.filter((f) => f.stack === s.name));
     const failing = [...new Set(findings.filter((f) => f.severity === "error").map((f) => f.stack))];
-    err(`Synth failed: ${findings.filter((f) => f.severity === "error").length} error finding(s) in ${failing.join(", ")}; no cdk.tf.json was written.`);
+    const distinct = new Set(findings.filter((f) => f.severity === "error").map((f) => f.message)).size;
+    err(`Synth failed: ${distinct} error finding(s) in ${failing.join(", ")}; no cdk.tf.json was written.`);
     if (process.env.LINKED_CLONES_STRICT === "1") err("LINKED_CLONES_STRICT=1: warnings count as errors.");
     return { exitCode: 1, findings };
   }

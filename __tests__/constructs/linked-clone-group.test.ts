@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { TerraformVariable, Testing } from "cdktf";
 import { VirtualMachine } from "@cdktf/provider-vsphere/lib/virtual-machine";
 import { VirtualMachineSnapshot } from "@cdktf/provider-vsphere/lib/virtual-machine-snapshot";
 import { ComputeClusterVmHostRule } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-host-rule";
@@ -218,6 +218,22 @@ describe("LinkedCloneGroup constructor errors", () => {
   it.each(cases)("throws on %s", (_what, props, message) => {
     const t = testStack();
     expect(() => addGroup(t, "web", props)).toThrow(message);
+  });
+
+  it("accepts tokens for sizes and refuses them for names and placement", () => {
+    const t = testStack();
+    const cpus = new TerraformVariable(t.stack, "cpus", { type: "number" });
+    addGroup(t, "web", { cpus: cpus.numberValue, memoryMb: cpus.numberValue });
+    expect(vmResource(synthJson(t), "web").num_cpus).toBe("${var.cpus}");
+    const count = new TerraformVariable(t.stack, "count", { type: "number" });
+    expect(() => addGroup(t, "db", { count: count.numberValue })).toThrow("lab/db: count is a token; it must be a literal known at synth");
+    expect(() => addGroup(t, "app", { network: count.stringValue })).toThrow("lab/app: network is a token");
+  });
+
+  it("throws on hosts in a resource pool outside the inventory's clusters", () => {
+    expect(() => addGroup(testStack(), "web", { cluster: undefined, resourcePool: "Labs", hosts: ["H0"] })).toThrow(
+      "lab/web: hosts need the cluster to confine the group in, but resource pool 'Labs' is not in a cluster of the inventory",
+    );
   });
 
   it("throws on an unknown suppressed rule and an empty reason", () => {

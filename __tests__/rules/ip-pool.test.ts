@@ -29,7 +29,7 @@ describe("ip-pool", () => {
   it("fails two groups handing out the same address, naming both groups and the address", () => {
     const model = app([staticGroup("web", 2, plan("10.0.10.10", "10.0.10.20")), staticGroup("db", 1, plan("10.0.10.11", "10.0.10.20"))]);
     expect(messages("ip-pool", model)).toEqual([
-      "[ip-pool] lab/web, lab/db: address '10.0.10.11' is handed out 2 times, 2 vs 1; give the groups ranges that do not overlap",
+      "[ip-pool] lab/web, lab/db: address 10.0.10.11 (lab/web web-02, lab/db db-01) is handed out 2 times, 2 vs 1; give the groups ranges that do not overlap, or the members another ipv4",
     ]);
   });
 
@@ -54,7 +54,23 @@ describe("ip-pool", () => {
     const g = staticGroup("web", 1, plan("10.0.10.10", "10.0.10.20"));
     const model = app([{ ...g, members: [{ name: "web-01", hostname: "web-01", ipv4: "10.0.99.5" }] }]);
     expect(messages("ip-pool", model)).toEqual([
-      "[ip-pool] lab/web: member 'web-01' address 10.0.99.5 is not a host address of 10.0.10.0/24; give 'web-01' an address inside 10.0.10.0/24",
+      "[ip-pool] lab/web: member 'web-01' address 10.0.99.5 is not a host address of 10.0.10.0/24, 10.0.99.5 vs 10.0.10.1-10.0.10.254; give 'web-01' an address inside 10.0.10.0/24",
+    ]);
+  });
+
+  it("fails an explicit member address equal to the gateway", () => {
+    const g = staticGroup("web", 1, plan("10.0.10.10", "10.0.10.20"));
+    const model = app([{ ...g, members: [{ name: "web-01", hostname: "web-01", ipv4: "10.0.10.1" }] }]);
+    expect(messages("ip-pool", model)).toEqual([
+      "[ip-pool] lab/web: member 'web-01' has the gateway's address 10.0.10.1, 10.0.10.1 vs any host address of 10.0.10.0/24 but the gateway; give 'web-01' another address of 10.0.10.0/24",
+    ]);
+  });
+
+  it("fails two members of one group with the same address, naming both", () => {
+    const g = staticGroup("web", 2, plan("10.0.10.10", "10.0.10.20"));
+    const model = app([{ ...g, members: [{ name: "web-01", hostname: "web-01", ipv4: "10.0.10.50" }, { name: "web-02", hostname: "web-02", ipv4: "10.0.10.50" }] }]);
+    expect(messages("ip-pool", model)).toEqual([
+      "[ip-pool] lab/web: address 10.0.10.50 (lab/web web-01, lab/web web-02) is handed out 2 times, 2 vs 1; give each member its own ipv4",
     ]);
   });
 

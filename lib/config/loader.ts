@@ -319,7 +319,7 @@ function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
       ...(ipv4 !== undefined && ipv4 !== "dhcp" ? { range: ipv4.range } : {}),
     });
     for (const p of plan.problems) {
-      add(`${at}.${p.prop}`, p.message);
+      add(`${at}.${p.prop}${p.index !== undefined ? `[${p.index}]` : ""}`, p.message);
     }
   });
   for (const [name, base] of Object.entries(spec.bases)) {

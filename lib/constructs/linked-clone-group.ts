@@ -191,14 +191,24 @@ export class LinkedCloneGroup extends Construct {
     if ((props.datastore === undefined) === (props.datastoreCluster === undefined)) {
       fail("give exactly one of datastore or datastoreCluster for the clones' disks");
     }
+    // Names, members and placement shape the tree and the for_each keys: they must be known at synth.
+    const literals: [string, unknown][] = [["count", props.count], ["namePattern", props.namePattern], ["members", props.members], ["network", props.network],
+      ["cluster", props.cluster], ["resourcePool", props.resourcePool], ["datastore", props.datastore], ["datastoreCluster", props.datastoreCluster], ["hosts", props.hosts]];
+    for (const [prop, value] of literals) {
+      if (value !== undefined && Token.isUnresolved(value)) fail(`${prop} is a token; it must be a literal known at synth (it names VMs or objects looked up once per stack)`);
+    }
+    // Sizes may be tokens (e.g. Terraform variables): they are checked only when literal.
     for (const [prop, value, min] of [["cpus", props.cpus, 1], ["memoryMb", props.memoryMb, 4], ["waitForGuestNetMinutes", props.waitForGuestNetMinutes, 0]] as const) {
-      if (value !== undefined && (!Number.isInteger(value) || value < min)) fail(`${prop} is ${value}; use a whole number of ${min} or more`);
+      if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min)) fail(`${prop} is ${value}; use a whole number of ${min} or more`);
     }
     const inv = props.base.inventory;
     if (props.hosts !== undefined) {
       const cluster = props.cluster ?? props.resourcePool?.split("/")[0];
       const known = cluster !== undefined && inv.hasCluster(cluster) ? inv.clusterFactsOf(cluster).hosts : undefined;
       if (props.hosts.length === 0) fail("hosts is empty; list the hosts to confine the clones to, or leave hosts out");
+      if (props.cluster === undefined && !inv.hasCluster(cluster!)) {
+        fail(`hosts need the cluster to confine the group in, but resource pool '${props.resourcePool}' is not in a cluster of the inventory; declare cluster '${cluster}' in the inventory's clusters, or place the group with cluster`);
+      }
       const unknown = known ? props.hosts.filter((h) => !known.includes(h)) : [];
       if (unknown.length) fail(`hosts ${unknown.map((h) => `'${h}'`).join(", ")} are not in cluster '${cluster}' (${known!.join(", ")}); list only hosts of that cluster`);
     }

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import { DataVsphereComputeCluster } from "@cdktf/provider-vsphere/lib/data-vsphere-compute-cluster";
 import { DataVsphereDatacenter } from "@cdktf/provider-vsphere/lib/data-vsphere-datacenter";
 import { DataVsphereDatastore } from "@cdktf/provider-vsphere/lib/data-vsphere-datastore";
@@ -98,6 +99,9 @@ export class VsphereInventory extends Construct {
   }
 
   private once<T extends Construct>(kind: string, name: string, make: (id: string) => T): T {
+    if (Token.isUnresolved(name)) {
+      throw new Error(`${this.node.path}: the ${kind} name is a token; it must be a literal known at synth (each object is looked up once per stack)`);
+    }
     const key = `${kind}\u0000${name}`;
     let found = this.lookups.get(key) as T | undefined;
     if (!found) {

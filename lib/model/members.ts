@@ -23,6 +23,8 @@ export interface MemberPlanInput {
 export interface PlanProblem {
   /** Prop (or field) name: count, members, namePattern, customization.ipv4.range. */
   readonly prop: string;
+  /** Index in members, when the problem is one member's. */
+  readonly index?: number;
   readonly message: string;
 }
 
@@ -119,13 +121,20 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
     const short = members.filter((m) => m.ipv4 === undefined);
     if (short.length) {
       const needed = Math.max(members.length, ...short.map((m) => m.number ?? 0));
-      const noNumber = short.filter((m) => m.number === undefined).map((m) => `'${m.name}'`);
-      problems.push({
-        prop: "customization.ipv4.range",
-        message: noNumber.length
-          ? `member ${noNumber.join(", ")} has no number in its name to pick an address from range ${input.range}; give it ipv4, or a name ending in a number`
-          : `IPv4 range ${input.range} has ${size} addresses but the group needs ${needed}; widen the range or lower count`,
-      });
+      const noNumber = short.filter((m) => m.number === undefined);
+      for (const m of noNumber) {
+        problems.push({
+          prop: "members",
+          index: members.indexOf(m),
+          message: `member '${m.name}' has no number in its name to pick an address from range ${input.range}; give it ipv4, or a name ending in a number`,
+        });
+      }
+      if (noNumber.length < short.length) {
+        problems.push({
+          prop: "customization.ipv4.range",
+          message: `IPv4 range ${input.range} has ${size} addresses but the group needs ${needed}; widen the range or lower count`,
+        });
+      }
     }
   }
   return { members, problems };

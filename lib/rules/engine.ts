@@ -70,9 +70,8 @@ function cmp(a: string, b: string): number {
 
 /** How a finding is printed: the message, and for a suppressed one its reason. */
 export function printFinding(f: Finding): string {
-  const label = f.severity === "info" ? "info" : f.severity;
-  const suffix = f.suppressionReason !== undefined ? ` (suppressed ${f.ruleSeverity}: ${f.suppressionReason})` : "";
-  return `${label}: ${f.message}${suffix}`;
+  const suffix = f.suppressionReason !== undefined ? ` (${f.ruleSeverity} suppressed in ${f.stack}: ${f.suppressionReason})` : "";
+  return `${f.severity}: ${f.message}${suffix}`;
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -26,14 +26,14 @@ export const ipPool: Rule = {
       findings.push({ rule: "ip-pool", severity: "error", stack: g.stack, path: g.path, groups: [g],
         message: formatMessage("ip-pool", groupLabel(g), what, fix, av) });
 
-    const users = new Map<number, GroupModel[]>();
+    const users = new Map<number, { group: GroupModel; vm: string }[]>();
     for (const g of model.groups) {
       for (const m of g.members) {
         const a = m.ipv4 === undefined ? undefined : parseIpv4(m.ipv4);
         if (a === undefined) continue;
         const list = users.get(a);
-        if (!list) users.set(a, [g]);
-        else list.push(g);
+        if (!list) users.set(a, [{ group: g, vm: m.name }]);
+        else list.push({ group: g, vm: m.name });
       }
       const plan = g.ipv4;
       if (!plan) continue;
@@ -68,30 +68,38 @@ export const ipPool: Rule = {
       }
       for (const m of g.members) {
         const a = m.ipv4 === undefined ? undefined : parseIpv4(m.ipv4);
-        if (a !== undefined && (a < range.first || a > range.last) && (a <= net.network || a >= net.broadcast)) {
-          push(g, `member '${m.name}' address ${m.ipv4} is not a host address of ${cidr}`,
-            `give '${m.name}' an address inside ${cidr}`);
+        if (a === undefined || (a >= range.first && a <= range.last)) continue; // range addresses are checked above
+        if (a === gateway) {
+          push(g, `member '${m.name}' has the gateway's address ${m.ipv4}`, `give '${m.name}' another address of ${cidr}`,
+            { actual: m.ipv4!, limit: `any host address of ${cidr} but the gateway` });
+        } else if (a <= net.network || a >= net.broadcast) {
+          push(g, `member '${m.name}' address ${m.ipv4} is not a host address of ${cidr}`, `give '${m.name}' an address inside ${cidr}`,
+            { actual: m.ipv4!, limit: `${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}` });
         }
       }
     }
-    // Addresses used twice: one finding per set of groups, in each of their stacks.
-    const clashes = new Map<string, { groups: GroupModel[]; addresses: string[] }>();
-    for (const [addr, groups] of [...users.entries()].sort(([a], [b]) => a - b)) {
-      if (groups.length < 2) continue;
+    // Addresses used twice: one finding per set of groups, in each of their stacks, naming the VMs.
+    const clashes = new Map<string, { groups: GroupModel[]; uses: string[]; times: number }>();
+    for (const [addr, owners] of [...users.entries()].sort(([a], [b]) => a - b)) {
+      if (owners.length < 2) continue;
+      const groups = [...new Set(owners.map((o) => o.group))];
       const id = groups.map((g) => g.path).join("\u0000");
+      const use = `${formatIpv4(addr)} (${owners.map((o) => `${groupLabel(o.group)} ${o.vm}`).join(", ")})`;
       const clash = clashes.get(id);
-      if (clash) clash.addresses.push(formatIpv4(addr));
-      else clashes.set(id, { groups, addresses: [formatIpv4(addr)] });
+      if (clash) {
+        clash.uses.push(use);
+        clash.times = Math.max(clash.times, owners.length);
+      } else clashes.set(id, { groups, uses: [use], times: owners.length });
     }
-    for (const { groups, addresses } of clashes.values()) {
-      const distinct = [...new Set(groups)];
-      const subject = distinct.map(groupLabel).join(", ");
-      for (const [stack, own] of groupsByStack(distinct)) {
+    for (const { groups, uses, times } of clashes.values()) {
+      const subject = groups.map(groupLabel).join(", ");
+      const shown = uses.slice(0, 3).join("; ") + (uses.length > 3 ? `; and ${uses.length - 3} more` : "");
+      for (const [stack, own] of groupsByStack(groups)) {
         findings.push({
           rule: "ip-pool", severity: "error", stack, path: own[0].path, groups: own,
-          message: formatMessage("ip-pool", subject,
-            `address ${listSome(addresses, 3)} is handed out ${groups.length} times`,
-            "give the groups ranges that do not overlap", { actual: groups.length, limit: 1 }),
+          message: formatMessage("ip-pool", subject, `address ${shown} is handed out ${times} times`,
+            groups.length > 1 ? "give the groups ranges that do not overlap, or the members another ipv4" : "give each member its own ipv4",
+            { actual: times, limit: 1 }),
         });
       }
     }
