@@ -24,6 +24,15 @@ describe("chain-size", () => {
     expect(found[0].message).toContain("a/web, b/web");
   });
 
+  it("names the environment whose limit binds when the chain spans environments", () => {
+    const a = base({ site: site("8.0"), stack: "a", path: "a/Bases/golden" });
+    const b = base({ site: site("5.0"), stack: "b", path: "b/Bases/golden" });
+    const model = app([group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })], { limits: { a: { maxClonesPerChain: 20 } } });
+    expect(messages("chain-size", model)[0]).toContain(
+      ", 9 vs 8; split the clones over more bases (another snapshot or source VM) or raise limits.maxClonesPerChain in b (its default for vSphere 5.0 is the strictest of the chain's environments) if your platform allows more",
+    );
+  });
+
   it("treats another snapshot, source VM or datacenter as another chain", () => {
     const model = app([
       group("a", { base: v40, count: 8 }),

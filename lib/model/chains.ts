@@ -1,5 +1,4 @@
 import type { AppModel, BaseModel, GroupModel, Limits, StackModel } from "./types";
-import { minLimit } from "./platform";
 
 /**
  * One disk chain: all clones of one source VM and snapshot in one datacenter,
@@ -56,12 +55,44 @@ export function chainLimit(
   name: keyof Limits,
   platformDefault: (g: GroupModel) => number | undefined,
 ): number | undefined {
-  let limit: number | undefined;
+  return bindingLimit(chain, limits, name, platformDefault)?.limit;
+}
+
+/** Where a chain's limit comes from: the stack whose override or default is the strictest. */
+export interface BindingLimit {
+  readonly limit: number;
+  readonly stack: string;
+  /** True when the stack's `limits` set it; false for the platform default. */
+  readonly overridden: boolean;
+  readonly version: string;
+}
+
+export function bindingLimit(
+  chain: Chain,
+  limits: Map<string, Limits>,
+  name: keyof Limits,
+  platformDefault: (g: GroupModel) => number | undefined,
+): BindingLimit | undefined {
+  let best: BindingLimit | undefined;
   for (const g of chain.groups) {
     const override = limits.get(g.stack)?.[name];
-    limit = minLimit(limit, override ?? platformDefault(g));
+    const limit = override ?? platformDefault(g);
+    if (limit !== undefined && (best === undefined || limit < best.limit)) {
+      best = { limit, stack: g.stack, overridden: override !== undefined, version: g.site.version };
+    }
   }
-  return limit;
+  return best;
+}
+
+/**
+ * How to raise a chain's limit. When the chain spans environments, it names the one whose
+ * limit binds: raising it elsewhere changes nothing.
+ */
+export function raiseHint(chain: Chain, bound: BindingLimit, name: keyof Limits): string {
+  const stacks = new Set(chain.groups.map((g) => g.stack));
+  if (stacks.size < 2) return `raise limits.${name}`;
+  const origin = bound.overridden ? `its limits.${name}` : `its default for vSphere ${bound.version}`;
+  return `raise limits.${name} in ${bound.stack} (${origin} is the strictest of the chain's environments)`;
 }
 
 export function groupLabel(g: GroupModel): string {

@@ -43,11 +43,5 @@ export function haSeverity(version: string, clusterHosts: number | undefined): "
   return undefined;
 }
 
-/** Picks the smaller of two optional limits; undefined means no limit. */
-export function minLimit(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
-}
 
 export type LimitName = keyof Limits;

@@ -1,4 +1,4 @@
-import { chainLimit, chainsOf, groupLabel, siteKey, stackLimits } from "../model/chains";
+import { bindingLimit, chainsOf, groupLabel, raiseHint, siteKey, stackLimits } from "../model/chains";
 import { defaultMaxHostsPerChain } from "../model/platform";
 import type { GroupModel } from "../model/types";
 import { chainSubject, perStack } from "./chain-findings";
@@ -32,10 +32,9 @@ export const chainHosts: Rule = {
     const limits = stackLimits(model);
     const findings: RawFinding[] = [];
     for (const chain of chainsOf(model)) {
-      const limit = chainLimit(chain, limits, "maxHostsPerChain", (g) =>
-        defaultMaxHostsPerChain(g.site.version, g.datastore?.type),
-      );
-      if (limit === undefined) continue;
+      const bound = bindingLimit(chain, limits, "maxHostsPerChain", (g) => defaultMaxHostsPerChain(g.site.version, g.datastore?.type));
+      if (bound === undefined) continue;
+      const limit = bound.limit;
       const hosts = new Set<string>();
       const hostNames: string[] = [];
       for (const g of chain.groups) {
@@ -74,7 +73,7 @@ export const chainHosts: Rule = {
           chainSubject(chain),
           `clones of ${chain.label} may run on ${hosts.size} hosts`,
           `confine the groups to at most ${limit} hosts with hosts (a DRS must-rule keeps them there), ` +
-            "split the clones over more bases, or raise limits.maxHostsPerChain if your datastore allows more",
+            `split the clones over more bases, or ${raiseHint(chain, bound, "maxHostsPerChain")} if your datastore allows more`,
           { actual: hosts.size, limit },
         );
         findings.push(...perStack(chain, "chain-hosts", "error", message));

@@ -1,4 +1,4 @@
-import { chainLimit, chainsOf, stackLimits } from "../model/chains";
+import { bindingLimit, chainsOf, raiseHint, stackLimits } from "../model/chains";
 import { defaultMaxClonesPerChain } from "../model/platform";
 import { chainSubject, perStack } from "./chain-findings";
 import { formatMessage, type Rule } from "./rule";
@@ -24,13 +24,14 @@ export const chainSize: Rule = {
   check(model) {
     const limits = stackLimits(model);
     return chainsOf(model).flatMap((chain) => {
-      const limit = chainLimit(chain, limits, "maxClonesPerChain", (g) => defaultMaxClonesPerChain(g.site.version));
-      if (limit === undefined || chain.clones <= limit) return [];
+      const bound = bindingLimit(chain, limits, "maxClonesPerChain", (g) => defaultMaxClonesPerChain(g.site.version));
+      if (bound === undefined || chain.clones <= bound.limit) return [];
+      const limit = bound.limit;
       const message = formatMessage(
         "chain-size",
         chainSubject(chain),
         `${chain.label} has ${chain.clones} linked clones in one chain`,
-        "split the clones over more bases (another snapshot or source VM) or raise limits.maxClonesPerChain if your platform allows more",
+        `split the clones over more bases (another snapshot or source VM) or ${raiseHint(chain, bound, "maxClonesPerChain")} if your platform allows more`,
         { actual: chain.clones, limit },
       );
       return perStack(chain, "chain-size", "error", message);

@@ -1,4 +1,4 @@
-import { chainLimit, chainsOf, stackLimits } from "../model/chains";
+import { bindingLimit, chainsOf, raiseHint, stackLimits } from "../model/chains";
 import { DEFAULT_WARN_CLONES_PER_CHAIN } from "../model/platform";
 import { chainSubject, perStack } from "./chain-findings";
 import { formatMessage, type Rule } from "./rule";
@@ -21,13 +21,14 @@ export const cloneDensity: Rule = {
   check(model) {
     const limits = stackLimits(model);
     return chainsOf(model).flatMap((chain) => {
-      const limit = chainLimit(chain, limits, "warnClonesPerChain", () => DEFAULT_WARN_CLONES_PER_CHAIN)!;
+      const bound = bindingLimit(chain, limits, "warnClonesPerChain", () => DEFAULT_WARN_CLONES_PER_CHAIN)!;
+      const limit = bound.limit;
       if (chain.clones <= limit) return [];
       const message = formatMessage(
         "clone-density",
         chainSubject(chain),
         `${chain.label} serves ${chain.clones} clones from one base disk`,
-        "spread the clones over more bases, put the base disk on SSD, or raise limits.warnClonesPerChain",
+        `spread the clones over more bases, put the base disk on SSD, or ${raiseHint(chain, bound, "warnClonesPerChain")}`,
         { actual: chain.clones, limit },
       );
       return perStack(chain, "clone-density", "warning", message);
