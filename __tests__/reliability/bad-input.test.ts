@@ -148,7 +148,7 @@ const CASES: Case[] = [
   { name: "gateway inside the range", files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10.20")), ...rule("ip-pool", /includes the gateway address 10\.0\.10\.20/) },
   { name: "range outside the gateway's network", files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.99.1")), ...rule("ip-pool", /not inside the gateway's network/) },
   { name: "two groups handing out one address", files: lab((e) => e.groups.push({ ...group(e), name: "api", namePattern: "api-{nn}" })), ...rule("ip-pool", /handed out 2 times/) },
-  { name: "template base with a snapshot", files: lab((e) => (e.bases.golden = { vm: "tmpl", template: true, snapshot: "s1" })), ...rule("snapshot-source", /template but names snapshot 's1'/) },
+  { name: "template base with a snapshot", files: lab((e) => (e.bases.golden = { vm: "tmpl", template: true, snapshot: "s1" })), ...rule("snapshot-source", /template but names a snapshot, snapshot 's1' vs none/) },
   { name: "VM base without a snapshot", files: lab((e) => (e.bases.golden = { vm: "src" })), ...rule("snapshot-source", /without a snapshot/) },
   { name: "datastoreCluster", files: lab((e) => ((group(e).datastoreCluster = "DSC0"), delete group(e).datastore)), ...rule("storage-drs", /datastore cluster 'DSC0'/, /set datastore/) },
   { name: "chain over maxClonesPerChain", files: lab((e) => (e.limits = { maxClonesPerChain: 2 })), ...rule("chain-size", /3 vs 2|limits\.maxClonesPerChain/) },

@@ -73,7 +73,7 @@ describe("chain-hosts", () => {
     const [f] = findingsOf("chain-hosts", model);
     expect(f.severity).toBe("warning");
     expect(f.message).toBe(
-      "[chain-hosts] lab/web: the hosts of cluster 'C0' are unknown, so the limit of 32 hosts per chain cannot be checked; " +
+      "[chain-hosts] lab/web: the hosts of cluster 'C0' are unknown, so the limit of 32 hosts per chain cannot be checked, unknown hosts vs 32 hosts; " +
         "list them under clusters.C0.hosts, or confine the group with hosts",
     );
   });

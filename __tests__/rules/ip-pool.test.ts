@@ -36,7 +36,7 @@ describe("ip-pool", () => {
   it("fails a range outside the gateway's network", () => {
     expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.11.10", "10.0.11.20"))]))).toEqual([
       "[ip-pool] lab/web: range 10.0.11.10-10.0.11.20 is not inside the gateway's network 10.0.10.0/24, 10.0.11.10-10.0.11.20 vs 10.0.10.0/24; " +
-        "keep the range within 10.0.10.1-10.0.10.254 or fix prefixLength",
+        "keep the range within 10.0.10.1-10.0.10.254, or fix the gateway or prefixLength",
     ]);
   });
 

@@ -8,7 +8,7 @@ describe("storage-drs", () => {
   it("fails a group on a datastore cluster with the exact message", () => {
     const g = group("web", { datastore: undefined, datastoreCluster: "PodA" });
     expect(messages("storage-drs", app([g]))).toEqual([
-      "[storage-drs] lab/web: datastore cluster 'PodA' uses Storage DRS, which refuses linked clones; set datastore to one datastore of that cluster instead of datastoreCluster",
+      "[storage-drs] lab/web: datastore cluster 'PodA' uses Storage DRS, which refuses linked clones, a datastore cluster vs one datastore; set datastore to one datastore of that cluster instead of datastoreCluster",
     ]);
   });
 
@@ -27,7 +27,7 @@ describe("snapshot-source", () => {
   it("fails a VM without a snapshot", () => {
     const b = base({ snapshot: undefined, manageSnapshot: false });
     expect(messages("snapshot-source", app([group("web", { base: b })]))).toEqual([
-      "[snapshot-source] lab/golden: base 'golden' (DC0/VM0@(no snapshot)) is a VM without a snapshot to clone from; " +
+      "[snapshot-source] lab/golden: base 'golden' (DC0/VM0@(no snapshot)) is a VM without a snapshot to clone from, no snapshot vs one; " +
         "name the snapshot (and set manageSnapshot: true to create it), or set template: true",
     ]);
   });
@@ -35,7 +35,7 @@ describe("snapshot-source", () => {
   it("fails a template that names a snapshot", () => {
     const b = base({ template: true, manageSnapshot: false });
     expect(messages("snapshot-source", app([group("web", { base: b })]))).toEqual([
-      "[snapshot-source] lab/golden: base 'golden' (DC0/template VM0) is a template but names snapshot 'snap-1'; remove snapshot, or set template: false",
+      "[snapshot-source] lab/golden: base 'golden' (DC0/template VM0) is a template but names a snapshot, snapshot 'snap-1' vs none for a template; remove snapshot, or set template: false",
     ]);
   });
 

@@ -1,4 +1,4 @@
-import type { DatastoreType, Limits } from "./types";
+import type { DatastoreType } from "./types";
 
 /** Compares dotted versions numerically: "5.1" > "5.0", "10.0" > "8.0". */
 export function compareVersions(a: string, b: string): number {
@@ -43,5 +43,3 @@ export function haSeverity(version: string, clusterHosts: number | undefined): "
   return undefined;
 }
 
-
-export type LimitName = keyof Limits;

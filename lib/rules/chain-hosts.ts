@@ -54,6 +54,7 @@ export const chainHosts: Rule = {
               groupLabel(g),
               `the hosts of ${where} are unknown, so the limit of ${limit} hosts per chain cannot be checked`,
               fix,
+              { actual: "unknown hosts", limit: `${limit} hosts` },
             ),
             groups: [g],
           });

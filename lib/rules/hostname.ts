@@ -43,7 +43,8 @@ export const hostname: Rule = {
           rule: "hostname", severity: "error" as const, stack: g.stack, path: g.path, groups: [g],
           message: formatMessage("hostname", groupLabel(g),
             `${os} host name ${listSome(invalid, 3)} is not a valid host name label`,
-            "use letters, digits and inner hyphens only (no '_', '.', spaces, or leading/trailing '-')"),
+            "use letters, digits and inner hyphens only (no '_', '.', spaces, or leading/trailing '-')",
+            { actual: `'${invalid[0]}'`, limit: "letters, digits and inner '-'" }),
         });
       }
       return out;

@@ -22,7 +22,7 @@ export const ipPool: Rule = {
   source: "RFC 950, RFC 1122 3.2.1.3; provider: clone/customize is ForceNew",
   check(model) {
     const findings: RawFinding[] = [];
-    const push = (g: GroupModel, what: string, fix: string, av?: { actual: string | number; limit: string | number }) =>
+    const push = (g: GroupModel, what: string, fix: string, av: { actual: string | number; limit: string | number }) =>
       findings.push({ rule: "ip-pool", severity: "error", stack: g.stack, path: g.path, groups: [g],
         message: formatMessage("ip-pool", groupLabel(g), what, fix, av) });
 
@@ -41,21 +41,22 @@ export const ipPool: Rule = {
       const gateway = parseIpv4(plan.gateway);
       if (!range || gateway === undefined) {
         push(g, `range ${plan.first}-${plan.last} or gateway ${plan.gateway} is not valid IPv4`,
-          "write the range as a.b.c.d-a.b.c.e and the gateway as a.b.c.d");
+          "write the range as a.b.c.d-a.b.c.e and the gateway as a.b.c.d", { actual: `${plan.first}-${plan.last} via ${plan.gateway}`, limit: "IPv4 addresses" });
         continue;
       }
       const net = networkOf(gateway, plan.prefixLength);
       const cidr = `${formatIpv4(net.network)}/${plan.prefixLength}`;
       if (range.first < net.network || range.last > net.broadcast) {
         push(g, `range ${plan.first}-${plan.last} is not inside the gateway's network ${cidr}`,
-          `keep the range within ${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)} or fix prefixLength`,
+          `keep the range within ${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}, or fix the gateway or prefixLength`,
           { actual: `${plan.first}-${plan.last}`, limit: cidr });
       }
       const reserved: [number, string][] = [[net.network, "network"], [net.broadcast, "broadcast"], [gateway, "gateway"]];
       for (const [addr, what] of reserved) {
         if (addr >= range.first && addr <= range.last) {
           push(g, `range ${plan.first}-${plan.last} includes the ${what} address ${formatIpv4(addr)}`,
-            `start or end the range so it leaves out ${formatIpv4(addr)}`);
+            `move the range (or fix the gateway or prefixLength) so the range leaves out ${formatIpv4(addr)}`,
+            { actual: `${plan.first}-${plan.last}`, limit: `a range without ${formatIpv4(addr)}` });
         }
       }
       const size = rangeSize(range);

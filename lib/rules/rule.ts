@@ -28,19 +28,15 @@ export interface Rule {
   check(model: AppModel): RawFinding[];
 }
 
-/**
- * `[rule-id] <subject>: <what is wrong>, <actual> vs <limit>; <how to fix>`.
- * Without an actual/limit pair: `[rule-id] <subject>: <what is wrong>; <how to fix>`.
- */
+/** `[rule-id] <subject>: <what is wrong>, <actual> vs <limit>; <how to fix>`: every finding has all four. */
 export function formatMessage(
   rule: string,
   subject: string,
   what: string,
   fix: string,
-  actualVsLimit?: { actual: string | number; limit: string | number },
+  actualVsLimit: { actual: string | number; limit: string | number },
 ): string {
-  const measure = actualVsLimit ? `, ${actualVsLimit.actual} vs ${actualVsLimit.limit}` : "";
-  return `[${rule}] ${subject}: ${what}${measure}; ${fix}`;
+  return `[${rule}] ${subject}: ${what}, ${actualVsLimit.actual} vs ${actualVsLimit.limit}; ${fix}`;
 }
 
 /** Lists at most `max` items, then says how many more. */

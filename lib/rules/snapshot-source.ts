@@ -20,12 +20,18 @@ export const snapshotSource: Rule = {
   check(model) {
     const out: RawFinding[] = [];
     for (const b of model.bases) {
-      const push = (what: string, fix: string) =>
+      const push = (what: string, fix: string, actual: string, limit: string) =>
         out.push({ rule: "snapshot-source", severity: "error", stack: b.stack, path: b.path, groups: [],
-          message: formatMessage("snapshot-source", `${b.stack}/${b.name}`, `${describeBase(b)} ${what}`, fix) });
-      if (b.template && b.snapshot !== undefined) push(`is a template but names snapshot '${b.snapshot}'`, "remove snapshot, or set template: false");
-      if (b.template && b.manageSnapshot) push("is a template but asks to manage a snapshot", "remove manageSnapshot, or set template: false");
-      if (!b.template && b.snapshot === undefined) push("is a VM without a snapshot to clone from", "name the snapshot (and set manageSnapshot: true to create it), or set template: true");
+          message: formatMessage("snapshot-source", `${b.stack}/${b.name}`, `${describeBase(b)} ${what}`, fix, { actual, limit }) });
+      if (b.template && b.snapshot !== undefined) {
+        push("is a template but names a snapshot", "remove snapshot, or set template: false", `snapshot '${b.snapshot}'`, "none for a template");
+      }
+      if (b.template && b.manageSnapshot) {
+        push("is a template but asks to manage a snapshot", "remove manageSnapshot, or set template: false", "manageSnapshot: true", "false for a template");
+      }
+      if (!b.template && b.snapshot === undefined) {
+        push("is a VM without a snapshot to clone from", "name the snapshot (and set manageSnapshot: true to create it), or set template: true", "no snapshot", "one");
+      }
     }
     // The provider clones from a VM's only snapshot: one source VM has one snapshot across the app.
     const bySource = new Map<string, BaseModel[]>();

@@ -24,7 +24,8 @@ export const storageDrs: Rule = {
             rule: "storage-drs", severity: "error" as const, stack: g.stack, path: g.path, groups: [g],
             message: formatMessage("storage-drs", groupLabel(g),
               `datastore cluster '${g.datastoreCluster}' uses Storage DRS, which refuses linked clones`,
-              "set datastore to one datastore of that cluster instead of datastoreCluster"),
+              "set datastore to one datastore of that cluster instead of datastoreCluster",
+              { actual: "a datastore cluster", limit: "one datastore" }),
           }],
     );
   },

@@ -38,7 +38,7 @@ export const vmName: Rule = {
         findings.push({
           rule: "vm-name", severity: "error", stack: g.stack, path: g.path, groups: [g],
           message: formatMessage("vm-name", groupLabel(g), `VM name ${listSome(bad, 3)} contains / \\ or %`,
-            "use letters, digits, '-', '_' and '.' in VM names"),
+            "use letters, digits, '-', '_' and '.' in VM names", { actual: `'${bad[0]}'`, limit: "no / \\ %" }),
         });
       }
     }
