@@ -93,6 +93,11 @@ function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | 
     throw e;
   }
   const { app, checks } = built;
+  for (const s of built.stacks) {
+    if (s.spec.vsphere.version === undefined) {
+      err(`warning: ${s.file}: vsphere.version is not set, so the rules assume vSphere 8.0 (the most permissive limits); set it to your platform's version, e.g. "7.0.3"`);
+    }
+  }
   const findings = checks.findings();
   const model = checks.model();
   const printed = new Set<string>();

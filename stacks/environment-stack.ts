@@ -12,16 +12,22 @@ import { configureBackend } from "./backend";
 export class EnvironmentStack extends TerraformStack {
   public readonly bases: Record<string, BaseImage> = {};
   public readonly groups: Record<string, LinkedCloneGroup> = {};
+  /** The environment this stack was built from. */
+  public readonly spec: LoadedEnvironment["spec"];
+  /** Its file, for messages. */
+  public readonly file: string;
 
   constructor(scope: Construct, env: LoadedEnvironment) {
     super(scope, env.name);
     const spec = env.spec;
+    this.spec = spec;
+    this.file = env.file;
     configureBackend(this, spec.backend, env.name);
     new VsphereConnection(this, "Vsphere", { server: spec.vsphere.server, allowUnverifiedSsl: spec.vsphere.allowUnverifiedSsl });
     const inventory = new VsphereInventory(this, "Inventory", {
       datacenter: spec.datacenter,
       server: spec.vsphere.server,
-      version: spec.vsphere.version,
+      ...(spec.vsphere.version !== undefined ? { version: spec.vsphere.version } : {}),
       clusters: spec.clusters,
       datastores: spec.datastores,
     });

@@ -88,6 +88,12 @@ describe("environment loader", () => {
     expect(withChange((env) => delete env.datacenter)).toEqual(["datacenter: is missing; add it: it must be a datacenter name (text)"]);
   });
 
+  it("leaves the version unset when the file does not give it (synth then warns)", () => {
+    const env = minimalEnv();
+    delete env.vsphere.version;
+    expect(parseEnvironment(dump(env), "lab.yaml").vsphere.version).toBeUndefined();
+  });
+
   it("accepts a numeric version and reads it as a version", () => {
     const env = minimalEnv();
     env.vsphere.version = 6.7;

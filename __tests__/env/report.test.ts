@@ -23,6 +23,14 @@ describe("linked-clone report", () => {
     expect(lines).toContain("training-lab: 30 clones in 3 groups; 0 errors, 0 warnings, 0 suppressed");
   });
 
+  it("warns when an environment does not give its vSphere version", () => {
+    const env = minimalEnv();
+    delete env.vsphere.version;
+    const lines: string[] = [];
+    expect(runSynth({ dir: envDir({ "lab.yaml": dump(env) }), outdir: tempDir(), out: (l) => lines.push(l), err: (l) => lines.push(l) }).exitCode).toBe(0);
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: .*lab\.yaml: vsphere\.version is not set, so the rules assume vSphere 8\.0/));
+  });
+
   it("prints the report without a full synth for npm run report", () => {
     const env = minimalEnv();
     env.groups[0].count = 31;

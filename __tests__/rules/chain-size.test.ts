@@ -33,6 +33,12 @@ describe("chain-size", () => {
     );
   });
 
+  it("counts one chain whatever the case of the vCenter server name", () => {
+    const a = base({ site: { ...site("4.0"), server: "VC.example.com" }, stack: "a", path: "a/Bases/golden" });
+    const b = base({ site: { ...site("4.0"), server: "vc.example.com" }, stack: "b", path: "b/Bases/golden" });
+    expect(findingsOf("chain-size", app([group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })]))).toHaveLength(2);
+  });
+
   it("treats another snapshot, source VM or datacenter as another chain", () => {
     const model = app([
       group("a", { base: v40, count: 8 }),

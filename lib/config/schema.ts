@@ -33,7 +33,8 @@ export const vsphereSchema = z.strictObject(
   {
     server: text("vCenter server name"),
     allowUnverifiedSsl: z.boolean({ error: "must be true or false" }).default(false),
-    version: version.default("8.0"),
+    /** Optional; without it the rules assume 8.0, and synth says so. */
+    version: version.optional(),
   },
   { error: "must be a mapping with server, allowUnverifiedSsl and version" },
 );

@@ -11,8 +11,9 @@ export interface Chain {
   readonly clones: number;
 }
 
+/** One vCenter datacenter; server names are case-insensitive (DNS). */
 export function siteKey(site: { server?: string; datacenter: string }): string {
-  return `${site.server ?? ""}\u0000${site.datacenter}`;
+  return `${(site.server ?? "").toLowerCase()}\u0000${site.datacenter}`;
 }
 
 export function chainKey(base: BaseModel): string {
