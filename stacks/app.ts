@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { ConfigError, formatProblem, type Problem } from "../lib/config/problems";
-import { environmentFiles, loadEnvironment, type LoadedEnvironment } from "../lib/config/loader";
+import { displayPath, environmentFiles, loadEnvironment, type LoadedEnvironment } from "../lib/config/loader";
 import { LinkedCloneChecks, writeFindings } from "../lib/constructs";
 import { hasErrors, printFinding, type Finding } from "../lib/rules";
 import { renderReport, REPORT_FILE, summarize } from "../lib/report/report";
@@ -29,7 +29,7 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
       else throw e;
     }
   }
-  if (all.length) throw new ConfigError(all);
+  if (all.length) throw new ConfigError([...all].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)));
   return envs;
 }
 
@@ -123,6 +123,7 @@ function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | 
   app.synth();
   fs.writeFileSync(path.join(app.outdir, REPORT_FILE), report);
   for (const line of summarize(model, findings).split("\n")) out(line);
-  out(`Synthesized ${model.stacks.length} stack(s) into ${path.relative(process.cwd(), app.outdir) || "."}; report: ${path.join(path.relative(process.cwd(), app.outdir), REPORT_FILE)}`);
+  const where = displayPath(app.outdir);
+  out(`Synthesized ${model.stacks.length} stack(s) into ${where}; report: ${path.join(where, REPORT_FILE)}`);
   return { exitCode: 0, findings };
 }

@@ -129,7 +129,7 @@ const CASES: Case[] = [
   { name: ".yml extension", files: { "lab.yml": toYaml(validEnv()) }, config: { file: "lab.yml", field: "", words: [/\.yaml/, /rename/] } },
   { name: "folder with only a non-YAML file", files: { "README.md": "# labs\n" }, config: { file: "", field: "", words: [/holds no environment \(\.yaml\) files/] } },
   { name: "empty folder", setup: () => tempDir("lc-empty-"), config: { file: "", field: "", words: [/holds no environment/] } },
-  { name: "missing folder (relative ../ path)", setup: () => path.join("..", "no-such-folder-lc-reliability"), config: { file: "no-such-folder-lc-reliability", field: "", words: [/cannot be read/, /LINKED_CLONES_ENV_DIR/] } },
+  { name: "missing folder (relative ../ path)", setup: () => path.join("..", "no-such-folder-lc-reliability"), config: { file: "no-such-folder-lc-reliability", field: "", words: [/does not exist/, /LINKED_CLONES_ENV_DIR/] } },
   { name: "folder is a file", setup: () => path.join(writeFiles(tempDir("lc-file-"), { "envs": "x" }), "envs"), config: { file: "envs", field: "", words: [/cannot be read/] } },
   { name: "lab.yaml is a folder", setup: () => { const d = tempDir("lc-dir-"); fs.mkdirSync(path.join(d, "lab.yaml")); return d; }, config: { file: "lab.yaml", field: "", words: [/not a regular file/] } },
   // --- group structure ------------------------------------------------------------------
@@ -259,10 +259,10 @@ describe("every bad input is answered", () => {
     expect(r.exitCode).toBe(1);
     expect(r.err[0]).toBe("Environment files have 4 problems; nothing was written:");
     expect(r.err.slice(1).map((l) => l.replace(/^.*\/(?=[abc]\.ya?ml)/, "  ").split(":").slice(0, 2).join(":"))).toEqual([
-      "  c.yml: environment files end in .yaml; rename it",
       "  a.yaml: groups[0].count",
       "  a.yaml: groups[0].cpus",
       "  b.yaml: groups[0].base",
+      "  c.yml: environment files end in .yaml; rename it",
     ]);
   });
 

@@ -107,8 +107,12 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
   let entries: string[];
   try {
     entries = fs.readdirSync(dir).sort();
-  } catch {
-    return { files: [], problems: [{ file: shown, field: "", message: "the environment folder cannot be read; check LINKED_CLONES_ENV_DIR" }] };
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+    return {
+      files: [],
+      problems: [{ file: shown, field: "", message: `the environment folder ${missing ? "does not exist" : "cannot be read"}; check LINKED_CLONES_ENV_DIR (default: environments)` }],
+    };
   }
   const problems: Problem[] = [];
   const files: string[] = [];
@@ -120,7 +124,7 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
     } else if (entry.endsWith(".yaml")) files.push(full);
   }
   if (!files.length && !problems.length) {
-    problems.push({ file: shown, field: "", message: "holds no environment (.yaml) files; add one, e.g. environments/lab.yaml" });
+    problems.push({ file: shown, field: "", message: `holds no environment (.yaml) files; add one, e.g. ${path.join(shown, "lab.yaml")}` });
   }
   return { files, problems };
 }

@@ -57,7 +57,7 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
   if (input.namePattern !== undefined && !hasPlaceholder(input.namePattern)) {
     problems.push({
       prop: "namePattern",
-      message: `namePattern '${input.namePattern}' has no number placeholder; add {n}, {nn} or {nnn}, e.g. '${input.namePattern}-{nn}'`,
+      message: `namePattern '${input.namePattern}' has no number placeholder; add {n}, {nn} or {nnn}, e.g. '${input.namePattern.replace(/\{[^}]*\}/g, "") || g}-{nn}'`,
     });
   }
   const hasCount = input.count !== undefined;
