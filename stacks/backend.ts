@@ -22,26 +22,24 @@ export function configureBackend(stack: TerraformStack, spec: BackendSpec, stack
         ...(spec.workspaceDir !== undefined ? { workspaceDir: path.posix.join(STACK_DIR_TO_PROJECT, spec.workspaceDir) } : {}),
       });
       return;
-    case "s3": {
-      const { type: _t, ...options } = spec;
-      new S3Backend(stack, options);
+    case "s3":
+      new S3Backend(stack, optionsOf(spec));
       return;
-    }
-    case "pg": {
-      const { type: _t, ...options } = spec;
+    case "pg":
       // conn_str is left out on purpose: Terraform's pg backend reads PG_CONN_STR.
-      new PgBackend(stack, options as unknown as ConstructorParameters<typeof PgBackend>[1]);
+      new PgBackend(stack, optionsOf(spec) as unknown as ConstructorParameters<typeof PgBackend>[1]);
       return;
-    }
-    case "http": {
-      const { type: _t, ...options } = spec;
-      new HttpBackend(stack, options);
+    case "http":
+      new HttpBackend(stack, optionsOf(spec));
       return;
-    }
-    case "remote": {
-      const { type: _t, ...options } = spec;
-      new RemoteBackend(stack, options);
+    case "remote":
+      new RemoteBackend(stack, optionsOf(spec));
       return;
-    }
   }
+}
+
+/** A backend's options as cdktf names them: the file's keys without `type`. */
+function optionsOf<T extends { type: string }>(spec: T): Omit<T, "type"> {
+  const { type: _type, ...options } = spec;
+  return options;
 }
