@@ -76,8 +76,18 @@ describe("storage-estimate", () => {
 describe("snapshot-source: one snapshot per source VM", () => {
   const golden = (stack: string, over = {}) => base({ stack, path: `${stack}/Bases/golden`, ...over });
 
-  it("passes two environments naming the snapshot that one of them manages", () => {
+  it("warns an environment whose clones use a snapshot another environment manages", () => {
     const model = app([group("web", { stack: "a", base: golden("a") }), group("web2", { stack: "b", base: golden("b", { manageSnapshot: false }) })]);
+    const found = findingsOf("snapshot-source", model);
+    expect(found.map((f) => [f.stack, f.severity])).toEqual([["b", "warning"]]);
+    expect(found[0].message).toBe(
+      "[snapshot-source] b/golden: base 'golden' (DC0/VM0@snap-1) uses the snapshot that a/golden manages; destroying or rolling a deletes it under these clones, " +
+        "managed by a vs managed by b or by nobody; destroy this environment's clones before a's, or manage the snapshot here and not there",
+    );
+  });
+
+  it("passes two bases of one environment naming the snapshot that one of them manages", () => {
+    const model = app([group("web", { base: base() }), group("db", { base: base({ name: "same", path: "lab/Bases/same", manageSnapshot: false }) })]);
     expect(findingsOf("snapshot-source", model)).toEqual([]);
   });
 

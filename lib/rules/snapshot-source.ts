@@ -54,6 +54,21 @@ export const snapshotSource: Rule = {
               "let one base manage the snapshot and have the others name it without manageSnapshot", { actual: managers.length, limit: 1 });
       for (const b of bases) out.push({ rule: "snapshot-source", severity: "error", stack: b.stack, path: b.path, groups: [], message });
     }
+    // A snapshot managed in one stack and used by clones of another: destroying the first deletes it under the second.
+    for (const bases of bySource.values()) {
+      const manager = bases.find((b) => b.manageSnapshot);
+      if (!manager) continue;
+      for (const b of bases) {
+        if (b.manageSnapshot || b.stack === manager.stack || b.snapshot !== manager.snapshot) continue;
+        out.push({
+          rule: "snapshot-source", severity: "warning", stack: b.stack, path: b.path, groups: [],
+          message: formatMessage("snapshot-source", `${b.stack}/${b.name}`,
+            `${describeBase(b)} uses the snapshot that ${manager.stack}/${manager.name} manages; destroying or rolling ${manager.stack} deletes it under these clones`,
+            `destroy this environment's clones before ${manager.stack}'s, or manage the snapshot here and not there`,
+            { actual: `managed by ${manager.stack}`, limit: `managed by ${b.stack} or by nobody` }),
+        });
+      }
+    }
     return out;
   },
 };
