@@ -272,48 +272,41 @@ describeE2e(`linked clones of ${path.relative(PROJECT_DIR, SOURCE_ENV)} on vcsim
 
   const scaled = () => current.groups.find((g) => g.count !== undefined && !g.members);
 
-  steps.step("5a. scale a group up by one: the plan creates exactly that VM and touches nothing else", async () => {
+  /**
+   * Changes the scaled group's count by `delta`: the saved plan must create (or delete) exactly
+   * that group's last VM, plus the update of its DRS VM group when it is confined; then applies it.
+   */
+  const scaleBy = async (delta: 1 | -1): Promise<{ g: GroupSpec; vm: string }> => {
     const g = scaled();
     if (!g) throw new Error("the environment has no group with count to scale");
-    const next = envFor((e) => (e.groups.find((x) => x.name === g.name)!.count = g.count! + 1));
-    const added = expectedNames(next.groups.find((x) => x.name === g.name)!).at(-1)!;
-    const { file, plan } = await steps.critical("the scale-up plan", () => synthAndPlan("scale-up", next));
+    const label = delta > 0 ? "scale-up" : "scale-back";
+    const next = envFor((e) => (e.groups.find((x) => x.name === g.name)!.count = g.count! + delta));
+    const vm = expectedNames(delta > 0 ? next.groups.find((x) => x.name === g.name)! : g).at(-1)!;
+    const { file, plan } = await steps.critical(`the ${label} plan`, () => synthAndPlan(label, next));
     let planProblem: Error | undefined;
     try {
       const drs = drsAddresses(g);
       expectOnly(
         plan,
-        { [`vsphere_virtual_machine.${resourceNameOf(g.name)}["${added}"]`]: "create", ...(drs ? { [drs.vmGroup]: "update" } : {}) },
-        "scale up",
+        { [`vsphere_virtual_machine.${resourceNameOf(g.name)}["${vm}"]`]: delta > 0 ? "create" : "delete", ...(drs ? { [drs.vmGroup]: "update" } : {}) },
+        label.replace("-", " "),
       );
     } catch (e) {
       planProblem = e as Error;
     }
-    await steps.critical("the scale-up apply", () => apply("scale-up", file));
+    await steps.critical(`the ${label} apply`, () => apply(label, file));
     current = next;
     if (planProblem) throw planProblem;
+    return { g, vm };
+  };
+
+  steps.step("5a. scale a group up by one: the plan creates exactly that VM and touches nothing else", async () => {
+    await scaleBy(1);
     expect([...(await checkClones(current)), ...(await checkDrs(current))]).toEqual([]);
   });
 
   steps.step("5b. scale back: the plan destroys exactly that VM", async () => {
-    const g = scaled()!;
-    const removed = expectedNames(g).at(-1)!;
-    const next = envFor((e) => (e.groups.find((x) => x.name === g.name)!.count = g.count! - 1));
-    const { file, plan } = await steps.critical("the scale-back plan", () => synthAndPlan("scale-back", next));
-    let planProblem: Error | undefined;
-    try {
-      const drs = drsAddresses(g);
-      expectOnly(
-        plan,
-        { [`vsphere_virtual_machine.${resourceNameOf(g.name)}["${removed}"]`]: "delete", ...(drs ? { [drs.vmGroup]: "update" } : {}) },
-        "scale back",
-      );
-    } catch (e) {
-      planProblem = e as Error;
-    }
-    await steps.critical("the scale-back apply", () => apply("scale-back", file));
-    current = next;
-    if (planProblem) throw planProblem;
+    const { g, vm: removed } = await scaleBy(-1);
     const gone = vmPath(current, g, removed);
     expect(await govc.ls(path.posix.dirname(gone))).not.toContain(gone);
     expect([...(await checkClones(current)), ...(await checkDrs(current))]).toEqual([]);

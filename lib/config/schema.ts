@@ -2,6 +2,7 @@ import { z } from "zod";
 import { RULE_IDS } from "../rules";
 import { DATASTORE_TYPES } from "../model/types";
 import { VERSION } from "../model/platform";
+import { MAX_GROUP_COUNT } from "../model/members";
 
 /**
  * The environment file contract (shared/spec/environment-file.md). Field names are
@@ -232,7 +233,7 @@ export const groupSchema = z.strictObject(
   datastore: text("datastore name").optional(),
   datastoreCluster: text("datastore cluster name").optional(),
   network: text("network name"),
-  count: wholeNumber(1, 10000, "number of clones").optional(),
+  count: wholeNumber(1, MAX_GROUP_COUNT, "number of clones").optional(),
   members: z.array(memberSchema, { error: "must be a list of VM names" }).min(1, { error: "must list at least one VM, or use count" }).optional(),
   namePattern: text("name pattern with {n}, {nn} or {nnn}").optional(),
   hosts: z.array(text("host name"), { error: "must be a list of host names" }).min(1, { error: "must list at least one host, or be left out" }).optional(),

@@ -70,6 +70,10 @@ function idOf(kind: string, name: string): string {
   return `${kind}-${name.replace(/\//g, "%2F")}`;
 }
 
+function idOnce(lookup: { readonly id: string }): string {
+  return once(lookup, "id", () => lookup.id);
+}
+
 /**
  * The per-stack lookups of vSphere objects as data sources. Each object is looked
  * up once per inventory, however many groups use it.
@@ -139,25 +143,24 @@ export class VsphereInventory extends Construct {
     return this.once("vm", name, (id) => new DataVsphereVirtualMachine(this, id, { name, datacenterId: this.datacenter.id }));
   }
 
-  /** The cluster's root resource pool id: one token per cluster. */
+  // Ids as one token per object, however many groups read them (each token costs cdktf a stack trace).
+
+  /** The cluster's root resource pool id. */
   public clusterPoolId(name: string): string {
     const c = this.cluster(name);
     return once(c, "resourcePoolId", () => c.resourcePoolId);
   }
 
   public datastoreId(name: string): string {
-    const d = this.datastore(name);
-    return once(d, "id", () => d.id);
+    return idOnce(this.datastore(name));
   }
 
   public hostId(name: string): string {
-    const h = this.host(name);
-    return once(h, "id", () => h.id);
+    return idOnce(this.host(name));
   }
 
   public networkId(name: string): string {
-    const n = this.network(name);
-    return once(n, "id", () => n.id);
+    return idOnce(this.network(name));
   }
 
   /** Facts of a cluster by name; hosts unknown when not declared. */

@@ -49,17 +49,10 @@ export function stackLimits(model: AppModel): Map<string, Limits> {
   return new Map(model.stacks.map((s: StackModel) => [s.name, s.limits]));
 }
 
-/** The strictest limit over the chain's groups, each with its stack's override or its platform default. */
-export function chainLimit(
-  chain: Chain,
-  limits: Map<string, Limits>,
-  name: keyof Limits,
-  platformDefault: (g: GroupModel) => number | undefined,
-): number | undefined {
-  return bindingLimit(chain, limits, name, platformDefault)?.limit;
-}
-
-/** Where a chain's limit comes from: the stack whose override or default is the strictest. */
+/**
+ * A chain's limit: the strictest over its groups, each with its stack's override or its
+ * platform default, and where it comes from. Undefined when no group has a limit.
+ */
 export interface BindingLimit {
   readonly limit: number;
   readonly stack: string;

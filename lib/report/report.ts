@@ -1,4 +1,4 @@
-import { chainLimit, chainsOf, describeBase, groupLabel, siteKey, stackLimits, type Chain } from "../model/chains";
+import { bindingLimit, chainsOf, describeBase, groupLabel, siteKey, stackLimits, type Chain } from "../model/chains";
 import { defaultMaxClonesPerChain, defaultMaxHostsPerChain } from "../model/platform";
 import type { AppModel, GroupModel } from "../model/types";
 import { hostsOf } from "../rules/chain-hosts";
@@ -58,8 +58,8 @@ export function renderReport(model: AppModel, findings: readonly Finding[]): str
 function chainRow(c: Chain, stack: string, limits: ReturnType<typeof stackLimits>): string {
   const mine = c.groups.filter((g) => g.stack === stack);
   const mineClones = mine.reduce((n, g) => n + g.members.length, 0);
-  const cloneLimit = chainLimit(c, limits, "maxClonesPerChain", (g) => defaultMaxClonesPerChain(g.site.version));
-  const hostLimit = chainLimit(c, limits, "maxHostsPerChain", (g) => defaultMaxHostsPerChain(g.site.version, g.datastore?.type));
+  const cloneLimit = bindingLimit(c, limits, "maxClonesPerChain", (g) => defaultMaxClonesPerChain(g.site.version))?.limit;
+  const hostLimit = bindingLimit(c, limits, "maxHostsPerChain", (g) => defaultMaxHostsPerChain(g.site.version, g.datastore?.type))?.limit;
   const hosts = chainHosts(c.groups);
   const types = [...new Set(c.groups.map((g) => g.datastore?.type ?? (g.datastoreCluster ? "datastore cluster" : "unknown")))].join(", ");
   return `| ${describeBase(mine[0].base)} | ${c.groups.map(groupLabel).join(", ")} | ${mineClones} / ${c.clones} | ${limitText(cloneLimit)} | ${hosts ? hosts.size : "unknown"} / ${limitText(hostLimit)} | ${types} |`;
