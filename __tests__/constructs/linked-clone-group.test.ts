@@ -230,6 +230,12 @@ describe("LinkedCloneGroup constructor errors", () => {
     expect(() => addGroup(t, "app", { network: count.stringValue })).toThrow("lab/app: network is a token");
   });
 
+  it("refuses a token as an inventory name (each object is looked up once per stack)", () => {
+    const t = testStack();
+    const name = new TerraformVariable(t.stack, "net", { type: "string" });
+    expect(() => t.inventory.network(name.stringValue)).toThrow("lab/Inventory: the network name is a token; it must be a literal known at synth");
+  });
+
   it("throws on hosts in a resource pool outside the inventory's clusters", () => {
     expect(() => addGroup(testStack(), "web", { cluster: undefined, resourcePool: "Labs", hosts: ["H0"] })).toThrow(
       "lab/web: hosts need the cluster to confine the group in, but resource pool 'Labs' is not in a cluster of the inventory",

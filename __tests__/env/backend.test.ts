@@ -54,6 +54,12 @@ describe("backends", () => {
     expect(lines.join("\n")).toContain("backend.secretKey: secrets never go in environment files; remove secretKey and set AWS_SECRET_ACCESS_KEY in the environment instead");
   });
 
+  it("creates an output folder whose parents do not exist yet", () => {
+    const outdir = path.join(tempDir(), "new", "parents", "cdktf.out");
+    expect(runSynth({ dir: envDir({ "lab.yaml": dump(minimalEnv()) }), outdir, out: () => {}, err: () => {} }).exitCode).toBe(0);
+    expect(fs.existsSync(path.join(outdir, "stacks", "lab", "cdk.tf.json"))).toBe(true);
+  });
+
   it("refuses an absolute local path", () => {
     const env = { ...minimalEnv(), backend: { type: "local", path: "/var/tf/lab.tfstate" } };
     const lines: string[] = [];
