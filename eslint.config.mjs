@@ -2,12 +2,27 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".gen/", "e2e/.cache/", "e2e/.work/", "bench/.out/", "scratch/", "**/*.js", "!eslint.config.mjs"] },
+  {
+    ignores: [
+      "node_modules/",
+      "cdktf.out/",
+      ".gen/",
+      "e2e/.cache/",
+      "e2e/.work/",
+      "bench/.out/",
+      "scratch/",
+      "**/*.js",
+      "!eslint.config.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
     },
   },
   {

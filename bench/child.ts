@@ -49,7 +49,8 @@ async function main(argv: string[]): Promise<void> {
   const [side, nText, outdir] = argv;
   const stackTraces = argv.includes("--stack-traces");
   const probeRules = argv.includes("--probe-rules");
-  if (!SIDES.includes(side as Side) || !outdir) throw new Error(`usage: child <${SIDES.join("|")}> <n> <outdir> [--stack-traces] [--probe-rules]`);
+  if (!SIDES.includes(side as Side) || !outdir)
+    throw new Error(`usage: child <${SIDES.join("|")}> <n> <outdir> [--stack-traces] [--probe-rules]`);
   const n = Number(nText);
 
   const t0 = performance.now();
@@ -57,7 +58,11 @@ async function main(argv: string[]): Promise<void> {
   const { scenario } = await import("./scenario.js");
   // Only the measured side's modules are loaded (ours: lib/ too).
   const mod: SideModule =
-    side === "ours" ? await import("./sides/ours.js") : side === "loop" ? await import("./sides/loop.js") : await import("./sides/for-each.js");
+    side === "ours"
+      ? await import("./sides/ours.js")
+      : side === "loop"
+        ? await import("./sides/loop.js")
+        : await import("./sides/for-each.js");
   const t1 = performance.now();
   const sc = scenario(n);
   const app = new App({ outdir, stackTraces });

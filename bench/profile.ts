@@ -66,7 +66,8 @@ function placeOf(cf: CallFrame, root: string, build: string): { file: string; li
   let line = cf.lineNumber + 1;
   if (file.startsWith(build + path.sep)) {
     const sm = sourceMapOf(file);
-    const entry = sm?.findEntry(cf.lineNumber, cf.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+    const entry = sm?.findEntry(cf.lineNumber, cf.columnNumber) as
+      { originalSource?: string; originalLine?: number } | undefined;
     const rel = path.relative(build, file).replace(/\.js$/, ".ts");
     file = path.join(root, rel);
     if (entry?.originalLine !== undefined) line = entry.originalLine + 1;
@@ -87,14 +88,19 @@ function areaOf(file: string, fn: string): string {
 export function summarizeProfile(profileFile: string, root: string, build: string, top = 15): ProfileSummary {
   const p = JSON.parse(fs.readFileSync(profileFile, "utf8")) as CpuProfile;
   const selfUs = new Map<number, number>();
-  for (let i = 0; i < p.samples.length; i++) selfUs.set(p.samples[i], (selfUs.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
+  for (let i = 0; i < p.samples.length; i++)
+    selfUs.set(p.samples[i], (selfUs.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
   const totalUs = p.endTime - p.startTime;
 
   const label = new Map<number, { where: string; area: string; lib: boolean }>();
   for (const n of p.nodes) {
     const { file, line } = placeOf(n.callFrame, root, build);
     const fn = n.callFrame.functionName || "(anonymous)";
-    label.set(n.id, { where: file ? `${fn} (${file}:${line})` : fn, area: areaOf(file, fn), lib: file.startsWith(`lib${path.sep}`) });
+    label.set(n.id, {
+      where: file ? `${fn} (${file}:${line})` : fn,
+      area: areaOf(file, fn),
+      lib: file.startsWith(`lib${path.sep}`),
+    });
   }
 
   const selfBy = new Map<string, number>();
@@ -120,12 +126,21 @@ export function summarizeProfile(profileFile: string, root: string, build: strin
     }
   }
   const list = (m: Map<string, number>, k: number): Cost[] =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([where, us]) => ({ where, ms: us / 1000, share: us / totalUs }));
-  return { totalMs: totalUs / 1000, self: list(selfBy, top), libInclusive: list(inclBy, top), byArea: list(areaBy, 12) };
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([where, us]) => ({ where, ms: us / 1000, share: us / totalUs }));
+  return {
+    totalMs: totalUs / 1000,
+    self: list(selfBy, top),
+    libInclusive: list(inclBy, top),
+    byArea: list(areaBy, 12),
+  };
 }
 
 export function formatProfile(title: string, s: ProfileSummary): string {
-  const rows = (costs: Cost[]) => costs.map((c) => `| ${c.ms.toFixed(0)} | ${(100 * c.share).toFixed(1)}% | \`${c.where.replace(/\|/g, "\\|")}\` |`);
+  const rows = (costs: Cost[]) =>
+    costs.map((c) => `| ${c.ms.toFixed(0)} | ${(100 * c.share).toFixed(1)}% | \`${c.where.replace(/\|/g, "\\|")}\` |`);
   return [
     `#### ${title} (profile of ${s.totalMs.toFixed(0)} ms)`,
     "",
@@ -154,5 +169,7 @@ if (require.main === module) {
   const [file, root = process.cwd()] = process.argv.slice(2);
   if (!file) throw new Error("usage: profile <file.cpuprofile> [repo root]");
   const r = path.resolve(root);
-  process.stdout.write(formatProfile(path.basename(file), summarizeProfile(file, r, path.join(r, "bench", ".out", "build"), 25)) + "\n");
+  process.stdout.write(
+    formatProfile(path.basename(file), summarizeProfile(file, r, path.join(r, "bench", ".out", "build"), 25)) + "\n",
+  );
 }

@@ -74,7 +74,12 @@ function precompile(): string {
   for (const file of files) {
     const out = ts.transpileModule(fs.readFileSync(file, "utf8"), {
       fileName: file,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: true },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+        sourceMap: true,
+      },
     });
     const dest = path.join(BUILD, path.relative(ROOT, file)).replace(/\.ts$/, ".js");
     fs.mkdirSync(path.dirname(dest), { recursive: true });
@@ -93,9 +98,21 @@ function childCommand(childJs: string): string[] {
 
 function runOnce(cmd: string[], v: Variant, n: number, keepOutdir?: string): Sample {
   const outdir = keepOutdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-bench-"));
-  const args = [...cmd, v.side, String(n), outdir, ...v.flags, ...(STACK_TRACES && !v.flags.includes("--stack-traces") ? ["--stack-traces"] : [])];
+  const args = [
+    ...cmd,
+    v.side,
+    String(n),
+    outdir,
+    ...v.flags,
+    ...(STACK_TRACES && !v.flags.includes("--stack-traces") ? ["--stack-traces"] : []),
+  ];
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20, env: { ...process.env, LINKED_CLONES_STRICT: "" } });
+  const r = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, LINKED_CLONES_STRICT: "" },
+  });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   try {
     const line = r.stdout?.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
@@ -110,7 +127,8 @@ function runOnce(cmd: string[], v: Variant, n: number, keepOutdir?: string): Sam
       if (!fs.existsSync(path.join(outdir, "stacks", S.STACK, "linked-clones-findings.json"))) {
         throw new Error(`ours N=${n}: no linked-clones-findings.json: the rules did not run at synth`);
       }
-      if (result.findings?.error) throw new Error(`ours N=${n}: ${result.findings.error} error findings; the scenario must pass every rule`);
+      if (result.findings?.error)
+        throw new Error(`ours N=${n}: ${result.findings.error} error findings; the scenario must pass every rule`);
     }
     const outputBytes = fs.statSync(path.join(outdir, "stacks", S.STACK, "cdk.tf.json")).size;
     return { ...result, wallMs, vms, outputBytes };
@@ -132,7 +150,8 @@ function verifySides(cmd: string[], n: number): string {
   const ref = estates.get("ours")!;
   for (const side of ["loop", "for-each"] as const) {
     const diff = compareEstates(ref, estates.get(side)!);
-    if (diff.length) throw new Error(`side ${side} does not build the same estate as ours at N=${n}:\n  ${diff.join("\n  ")}`);
+    if (diff.length)
+      throw new Error(`side ${side} does not build the same estate as ours at N=${n}:\n  ${diff.join("\n  ")}`);
   }
   return `${ref.vms.size} VMs, ${ref.lookups.length} data sources and snapshots, ${ref.outputs} outputs: identical on all sides`;
 }
@@ -144,10 +163,24 @@ function profileOurs(cmd: string[], n: number): string {
   fs.mkdirSync(dir, { recursive: true });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-bench-"));
   try {
-    const r = spawnSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval", "250", ...cmd, "ours", String(n), outdir, ...(STACK_TRACES ? ["--stack-traces"] : [])], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--cpu-prof",
+        `--cpu-prof-dir=${dir}`,
+        "--cpu-prof-interval",
+        "250",
+        ...cmd,
+        "ours",
+        String(n),
+        outdir,
+        ...(STACK_TRACES ? ["--stack-traces"] : []),
+      ],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
     if (r.status !== 0) throw new Error(`profiling ours failed:\n${r.stderr}`);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -166,7 +199,8 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-type Field = "wallMs" | "cpuMs" | "totalMs" | "loadMs" | "buildMs" | "synthMs" | "rulesMs" | "maxRssKb" | "heapUsedMb" | "bootMs";
+type Field =
+  "wallMs" | "cpuMs" | "totalMs" | "loadMs" | "buildMs" | "synthMs" | "rulesMs" | "maxRssKb" | "heapUsedMb" | "bootMs";
 interface Summary {
   runs: number;
   median: Record<Field, number>;
@@ -176,10 +210,28 @@ interface Summary {
 }
 
 function summarize(samples: Sample[]): Summary {
-  const fields: Field[] = ["wallMs", "cpuMs", "totalMs", "loadMs", "buildMs", "synthMs", "rulesMs", "maxRssKb", "heapUsedMb", "bootMs"];
+  const fields: Field[] = [
+    "wallMs",
+    "cpuMs",
+    "totalMs",
+    "loadMs",
+    "buildMs",
+    "synthMs",
+    "rulesMs",
+    "maxRssKb",
+    "heapUsedMb",
+    "bootMs",
+  ];
   const pick = (f: Field) => samples.map((s) => s[f]).filter((x): x is number => typeof x === "number");
-  const agg = (fn: (xs: number[]) => number) => Object.fromEntries(fields.map((f) => [f, pick(f).length ? fn(pick(f)) : NaN])) as Record<Field, number>;
-  return { runs: samples.length, median: agg(median), min: agg((xs) => Math.min(...xs)), max: agg((xs) => Math.max(...xs)), outputBytes: samples[0].outputBytes };
+  const agg = (fn: (xs: number[]) => number) =>
+    Object.fromEntries(fields.map((f) => [f, pick(f).length ? fn(pick(f)) : NaN])) as Record<Field, number>;
+  return {
+    runs: samples.length,
+    median: agg(median),
+    min: agg((xs) => Math.min(...xs)),
+    max: agg((xs) => Math.max(...xs)),
+    outputBytes: samples[0].outputBytes,
+  };
 }
 
 // ---------------------------------------------------------------- report
@@ -197,7 +249,11 @@ interface Target {
   readonly pass: boolean;
 }
 
-function report(summaries: Map<number, Map<string, Summary>>, machine: Record<string, string>, verified: string): { md: string; targets: Target[] } {
+function report(
+  summaries: Map<number, Map<string, Summary>>,
+  machine: Record<string, string>,
+  verified: string,
+): { md: string; targets: Target[] } {
   const lines: string[] = [];
   lines.push(`### Synth benchmark: N linked clones three ways`, "");
   lines.push(
@@ -217,7 +273,9 @@ function report(summaries: Map<number, Map<string, Summary>>, machine: Record<st
       "build and synth are the in-process phases. Peak RSS is `process.resourceUsage().maxRSS` at the end of synth.",
     "",
   );
-  lines.push("| N | side | time ms | CPU ms | build ms | synth ms | peak RSS MB | cdk.tf.json MB | ours/side time | ours/side CPU | ours/side RSS |");
+  lines.push(
+    "| N | side | time ms | CPU ms | build ms | synth ms | peak RSS MB | cdk.tf.json MB | ours/side time | ours/side CPU | ours/side RSS |",
+  );
   lines.push("|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const [n, byKey] of summaries) {
     const ours = byKey.get(OURS.key)!;
@@ -226,7 +284,11 @@ function report(summaries: Map<number, Map<string, Summary>>, machine: Record<st
       const rel =
         v === OURS
           ? ["", "", ""]
-          : [ratio(ours.median.wallMs, s.median.wallMs), ratio(ours.median.cpuMs, s.median.cpuMs), ratio(ours.median.maxRssKb, s.median.maxRssKb)];
+          : [
+              ratio(ours.median.wallMs, s.median.wallMs),
+              ratio(ours.median.cpuMs, s.median.cpuMs),
+              ratio(ours.median.maxRssKb, s.median.maxRssKb),
+            ];
       lines.push(
         `| ${n} | ${v.key} | ${ms(s.median.wallMs)} | ${ms(s.median.cpuMs)} | ${ms(s.median.buildMs)} | ${ms(s.median.synthMs)} | ${mb(s.median.maxRssKb)} | ` +
           `${(s.outputBytes / 2 ** 20).toFixed(1)} | ${rel.join(" | ")} |`,
@@ -241,18 +303,27 @@ function report(summaries: Map<number, Map<string, Summary>>, machine: Record<st
     const o = byKey.get(OURS.key)!;
     const f = byKey.get(FOR_EACH.key)!;
     const inProc = o.median.buildMs + o.median.synthMs;
-    lines.push(`| ${n} | ${ms(o.median.wallMs)} | ${ms(inProc)} | ${ms((1000 * inProc) / n)} | ${ms((1000 * (f.median.buildMs + f.median.synthMs)) / n)} |`);
+    lines.push(
+      `| ${n} | ${ms(o.median.wallMs)} | ${ms(inProc)} | ${ms((1000 * inProc) / n)} | ${ms((1000 * (f.median.buildMs + f.median.synthMs)) / n)} |`,
+    );
   }
   lines.push("");
-  lines.push("Rule pass alone (ours, `LinkedCloneChecks.of(app).findings()` timed on its own before `app.synth()`, cold: model + every rule):", "");
-  lines.push("| N | rules ms | ours app.synth() ms | share of app.synth() | ours build + synth ms | share of build + synth |");
+  lines.push(
+    "Rule pass alone (ours, `LinkedCloneChecks.of(app).findings()` timed on its own before `app.synth()`, cold: model + every rule):",
+    "",
+  );
+  lines.push(
+    "| N | rules ms | ours app.synth() ms | share of app.synth() | ours build + synth ms | share of build + synth |",
+  );
   lines.push("|--:|--:|--:|--:|--:|--:|");
   for (const [n, byKey] of summaries) {
     const ours = byKey.get(OURS.key)!;
     const probe = byKey.get(OURS_RULES.key)!;
     const r = probe.median.rulesMs;
     const inProc = ours.median.buildMs + ours.median.synthMs;
-    lines.push(`| ${n} | ${r.toFixed(1)} | ${ms(ours.median.synthMs)} | ${pct(r / ours.median.synthMs)} | ${ms(inProc)} | ${pct(r / inProc)} |`);
+    lines.push(
+      `| ${n} | ${r.toFixed(1)} | ${ms(ours.median.synthMs)} | ${pct(r / ours.median.synthMs)} | ${ms(inProc)} | ${pct(r / inProc)} |`,
+    );
   }
   lines.push("");
 
@@ -264,8 +335,13 @@ function report(summaries: Map<number, Map<string, Summary>>, machine: Record<st
     lines.push(`App \`stackTraces\` at N=${nMax} (ours):`, "");
     lines.push("| App options | time ms | CPU ms | build ms | synth ms | peak RSS MB |");
     lines.push("|:--|--:|--:|--:|--:|--:|");
-    for (const [label, x] of [["stackTraces: false", o], ["stackTraces: true (cdktf default)", traces]] as const) {
-      lines.push(`| ${label} | ${ms(x.median.wallMs)} | ${ms(x.median.cpuMs)} | ${ms(x.median.buildMs)} | ${ms(x.median.synthMs)} | ${mb(x.median.maxRssKb)} |`);
+    for (const [label, x] of [
+      ["stackTraces: false", o],
+      ["stackTraces: true (cdktf default)", traces],
+    ] as const) {
+      lines.push(
+        `| ${label} | ${ms(x.median.wallMs)} | ${ms(x.median.cpuMs)} | ${ms(x.median.buildMs)} | ${ms(x.median.synthMs)} | ${mb(x.median.maxRssKb)} |`,
+      );
     }
     lines.push("");
   }
@@ -286,9 +362,16 @@ function report(summaries: Map<number, Map<string, Summary>>, machine: Record<st
   if (summaries.has(1000) && nMax > 1000) {
     const o1 = summaries.get(1000)!.get(OURS.key)!;
     t(`ours time growth N=1000 -> ${nMax} (wall)`, 2, o.median.wallMs / o1.median.wallMs);
-    t(`ours time growth N=1000 -> ${nMax} (build + synth, no start-up)`, 2, (o.median.buildMs + o.median.synthMs) / (o1.median.buildMs + o1.median.synthMs));
+    t(
+      `ours time growth N=1000 -> ${nMax} (build + synth, no start-up)`,
+      2,
+      (o.median.buildMs + o.median.synthMs) / (o1.median.buildMs + o1.median.synthMs),
+    );
   }
-  lines.push(`Targets at N=${nMax}${nMax === 4000 ? "" : " (the targets are set for N=4000; at smaller N start-up weighs more, so this is indicative only)"}:`, "");
+  lines.push(
+    `Targets at N=${nMax}${nMax === 4000 ? "" : " (the targets are set for N=4000; at smaller N start-up weighs more, so this is indicative only)"}:`,
+    "",
+  );
   lines.push("| target | limit | actual | |", "|:--|--:|--:|:--|");
   for (const x of targets) lines.push(`| ${x.what} | ${x.limit} | ${x.actual} | ${ok(x.pass)} |`);
   lines.push("");
@@ -296,7 +379,9 @@ function report(summaries: Map<number, Map<string, Summary>>, machine: Record<st
 }
 
 function machineInfo(): Record<string, string> {
-  const pkg = (name: string) => (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  const pkg = (name: string) =>
+    (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string })
+      .version;
   const cpus = os.cpus();
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
@@ -304,7 +389,10 @@ function machineInfo(): Record<string, string> {
     nproc: String(os.availableParallelism?.() ?? cpus.length),
     memory: `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
     node: process.version,
-    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(" "),
+    loadavg: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" "),
     platform: `${os.platform()} ${os.release()}`,
     cdktf: pkg("cdktf"),
     provider: pkg("@cdktf/provider-vsphere"),
@@ -338,7 +426,9 @@ function main(): void {
       for (const v of variants) {
         const s = runOnce(cmd, v, n);
         byKey.get(v.key)!.push(s);
-        parts.push(`${v.key} ${ms(s.wallMs)} ms (cpu ${ms(s.cpuMs)}) ${mb(s.maxRssKb)} MB${s.rulesMs !== undefined ? ` (rules ${s.rulesMs.toFixed(1)} ms)` : ""}`);
+        parts.push(
+          `${v.key} ${ms(s.wallMs)} ms (cpu ${ms(s.cpuMs)}) ${mb(s.maxRssKb)} MB${s.rulesMs !== undefined ? ` (rules ${s.rulesMs.toFixed(1)} ms)` : ""}`,
+        );
       }
       log(`N=${n} round ${round}/${ROUNDS}: ${parts.join(" | ")}`);
     }
@@ -359,7 +449,18 @@ function main(): void {
     JSON.stringify(
       {
         machine,
-        settings: { ns: NS, rounds: ROUNDS, quick, stackTraces: STACK_TRACES, scenario: { groupSize: S.GROUP_SIZE, groupsPerBase: S.GROUPS_PER_BASE, basesPerCluster: S.BASES_PER_CLUSTER, hostsPerCluster: S.HOSTS_PER_CLUSTER } },
+        settings: {
+          ns: NS,
+          rounds: ROUNDS,
+          quick,
+          stackTraces: STACK_TRACES,
+          scenario: {
+            groupSize: S.GROUP_SIZE,
+            groupsPerBase: S.GROUPS_PER_BASE,
+            basesPerCluster: S.BASES_PER_CLUSTER,
+            hostsPerCluster: S.HOSTS_PER_CLUSTER,
+          },
+        },
         verified,
         targets,
         summaries: Object.fromEntries([...summaries].map(([n, m]) => [n, Object.fromEntries(m)])),

@@ -96,7 +96,12 @@ export function scenario(n: number): Scenario {
   }
   const bases: BaseSpec[] = [];
   for (let b = 0; b < baseCount; b++) {
-    bases.push({ id: `golden-${pad(b + 1, 3)}`, vm: `tpl-golden-${pad(b + 1, 3)}`, snapshot: SNAPSHOT, cluster: clusters[Math.floor(b / BASES_PER_CLUSTER)] });
+    bases.push({
+      id: `golden-${pad(b + 1, 3)}`,
+      vm: `tpl-golden-${pad(b + 1, 3)}`,
+      snapshot: SNAPSHOT,
+      cluster: clusters[Math.floor(b / BASES_PER_CLUSTER)],
+    });
   }
   const groups: GroupSpec[] = [];
   const usedInCluster = new Map<ClusterSpec, number>();

@@ -52,16 +52,20 @@ export function estateOf(tf: Obj): Estate {
   const names = new Map<string, string>();
   for (const [type, blocks] of Object.entries(data)) {
     if (!isObj(blocks)) continue;
-    for (const [id, b] of Object.entries(blocks)) if (isObj(b)) names.set(`data.${type}.${id}`, `data.${type}[${String(b.name)}]`);
+    for (const [id, b] of Object.entries(blocks))
+      if (isObj(b)) names.set(`data.${type}.${id}`, `data.${type}[${String(b.name)}]`);
   }
-  const rename = (s: string) => s.replace(/\b(data\.[a-z_]+|vsphere_[a-z_]+)\.([A-Za-z0-9_-]+)/g, (m) => names.get(m) ?? m);
+  const rename = (s: string) =>
+    s.replace(/\b(data\.[a-z_]+|vsphere_[a-z_]+)\.([A-Za-z0-9_-]+)/g, (m) => names.get(m) ?? m);
   const snapshots = isObj(resource.vsphere_virtual_machine_snapshot) ? resource.vsphere_virtual_machine_snapshot : {};
   for (const [id, b] of Object.entries(snapshots)) {
-    if (isObj(b)) names.set(`vsphere_virtual_machine_snapshot.${id}`, `snapshot[${rename(String(b.virtual_machine_uuid))}]`);
+    if (isObj(b))
+      names.set(`vsphere_virtual_machine_snapshot.${id}`, `snapshot[${rename(String(b.virtual_machine_uuid))}]`);
   }
   const lookups: string[] = [];
   for (const [type, blocks] of Object.entries(data)) {
-    if (isObj(blocks)) for (const b of Object.values(blocks)) lookups.push(`data.${type} ${JSON.stringify(mapStrings(b, rename))}`);
+    if (isObj(blocks))
+      for (const b of Object.values(blocks)) lookups.push(`data.${type} ${JSON.stringify(mapStrings(b, rename))}`);
   }
   for (const b of Object.values(snapshots)) lookups.push(`snapshot ${JSON.stringify(mapStrings(b, rename))}`);
   lookups.sort();
@@ -77,7 +81,9 @@ export function estateOf(tf: Obj): Estate {
     for (const [key, value] of instances) {
       const expanded = mapStrings(rest, (s) => {
         if (!isObj(forEach)) return rename(s);
-        const one = s.replace(/\$\{each\.key\}/g, key).replace(/\$\{each\.value\.([A-Za-z0-9_]+)\}/g, (_m, a: string) => String(value?.[a]));
+        const one = s
+          .replace(/\$\{each\.key\}/g, key)
+          .replace(/\$\{each\.value\.([A-Za-z0-9_]+)\}/g, (_m, a: string) => String(value?.[a]));
         return rename(one);
       });
       if (vms.has(key)) throw new Error(`VM ${key} is declared twice`);
@@ -111,7 +117,10 @@ export function compareEstates(ref: Estate, other: Estate, max = 5): string[] {
     if (o === undefined) out.push(`VM ${name} missing`);
     else if (o !== attrs) out.push(`VM ${name} differs: ${around(attrs, o)}`);
   }
-  if (JSON.stringify(ref.lookups) !== JSON.stringify(other.lookups)) out.push(`data sources/snapshots differ:\n    ${ref.lookups.join("\n    ")}\n  vs\n    ${other.lookups.join("\n    ")}`);
+  if (JSON.stringify(ref.lookups) !== JSON.stringify(other.lookups))
+    out.push(
+      `data sources/snapshots differ:\n    ${ref.lookups.join("\n    ")}\n  vs\n    ${other.lookups.join("\n    ")}`,
+    );
   if (ref.outputs !== other.outputs) out.push(`outputs: ${ref.outputs} vs ${other.outputs}`);
   if (ref.providers !== other.providers) out.push(`provider differs: ${ref.providers} vs ${other.providers}`);
   if (ref.variables !== other.variables) out.push(`variables differ: ${ref.variables} vs ${other.variables}`);

@@ -28,7 +28,10 @@ export interface RunOptions {
 }
 
 export class CommandError extends Error {
-  constructor(message: string, public readonly result: RunResult) {
+  constructor(
+    message: string,
+    public readonly result: RunResult,
+  ) {
     super(message);
   }
 }
@@ -43,7 +46,11 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
   const t0 = Date.now();
   const shown = [path.basename(cmd), ...args].join(" ");
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? PROJECT_DIR, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd ?? PROJECT_DIR,
+      env: opts.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -63,7 +70,13 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
         );
       }
       if ((opts.okCodes ?? [0]).includes(result.code)) resolve(result);
-      else reject(new CommandError(`'${shown}' exited ${result.code}${signal ? ` (${signal})` : ""}:\n${tail(stderr || stdout)}`, result));
+      else
+        reject(
+          new CommandError(
+            `'${shown}' exited ${result.code}${signal ? ` (${signal})` : ""}:\n${tail(stderr || stdout)}`,
+            result,
+          ),
+        );
     });
   });
 }
@@ -95,10 +108,18 @@ export class Timings {
 // govc
 
 export class Govc {
-  constructor(private readonly bin: string, private readonly env: Record<string, string>, private readonly logFile?: string) {}
+  constructor(
+    private readonly bin: string,
+    private readonly env: Record<string, string>,
+    private readonly logFile?: string,
+  ) {}
 
   async run(...args: string[]): Promise<string> {
-    const r = await run(this.bin, args, { env: { ...process.env, ...this.env }, logFile: this.logFile, timeoutMs: 60_000 });
+    const r = await run(this.bin, args, {
+      env: { ...process.env, ...this.env },
+      logFile: this.logFile,
+      timeoutMs: 60_000,
+    });
     return r.stdout;
   }
 
@@ -135,13 +156,21 @@ export interface VmFacts {
 }
 
 interface VmInfoJson {
-  virtualMachines: { name: string; config: { hardware: { numCPU: number; memoryMB: number } }; runtime: { powerState: string } }[] | null;
+  virtualMachines:
+    | { name: string; config: { hardware: { numCPU: number; memoryMB: number } }; runtime: { powerState: string } }[]
+    | null;
 }
 
 interface DeviceInfoJson {
   devices: {
     name: string;
-    backing?: { deviceName?: string; network?: unknown; port?: { portgroupKey?: string }; fileName?: string; parent?: { fileName?: string } };
+    backing?: {
+      deviceName?: string;
+      network?: unknown;
+      port?: { portgroupKey?: string };
+      fileName?: string;
+      parent?: { fileName?: string };
+    };
   }[];
 }
 
@@ -160,7 +189,8 @@ export async function vmFacts(govc: Govc, vmPath: string): Promise<VmFacts | und
   const networks: string[] = [];
   for (const nic of await devices("ethernet-*")) {
     const key = nic.backing?.port?.portgroupKey;
-    if (key) networks.push(path.posix.basename((await govc.run("ls", "-L", `DistributedVirtualPortgroup:${key}`)).trim()));
+    if (key)
+      networks.push(path.posix.basename((await govc.run("ls", "-L", `DistributedVirtualPortgroup:${key}`)).trim()));
     else networks.push(nic.backing?.deviceName ?? "?");
   }
   const disks = (await devices("disk-*")).map((d) => ({
@@ -192,18 +222,19 @@ export async function drsConfig(govc: Govc, clusterId: string): Promise<DrsConfi
   const clusterPath = (await govc.run("ls", "-L", ref)).trim();
   const cfg =
     (
-      await govc.json<{ configurationEx?: { group?: { name: string; vm?: Ref[]; host?: Ref[] }[]; rule?: DrsConfig["rules"] } }>(
-        "object.collect",
-        "-o",
-        "-json",
-        ref,
-        "configurationEx",
-      )
+      await govc.json<{
+        configurationEx?: { group?: { name: string; vm?: Ref[]; host?: Ref[] }[]; rule?: DrsConfig["rules"] };
+      }>("object.collect", "-o", "-json", ref, "configurationEx")
     ).configurationEx ?? {};
-  const resolve = async (refs: Ref[]) => Promise.all(refs.map(async (r) => (await govc.run("ls", "-L", `${r.type}:${r.value}`)).trim()));
+  const resolve = async (refs: Ref[]) =>
+    Promise.all(refs.map(async (r) => (await govc.run("ls", "-L", `${r.type}:${r.value}`)).trim()));
   const groups: DrsConfig["groups"] = [];
   for (const g of cfg.group ?? []) {
-    groups.push({ name: g.name, ...(g.vm ? { vms: await resolve(g.vm) } : {}), ...(g.host ? { hosts: await resolve(g.host) } : {}) });
+    groups.push({
+      name: g.name,
+      ...(g.vm ? { vms: await resolve(g.vm) } : {}),
+      ...(g.host ? { hosts: await resolve(g.host) } : {}),
+    });
   }
   return { clusterPath, groups, rules: cfg.rule ?? [] };
 }
@@ -242,10 +273,21 @@ export interface PlanJson {
 export const TF_PARALLELISM = process.env.E2E_TF_PARALLELISM ?? "1";
 
 export class Terraform {
-  constructor(private readonly tools: E2eTools, readonly dir: string, private readonly vars: Record<string, string>, private readonly logFile?: string) {}
+  constructor(
+    private readonly tools: E2eTools,
+    readonly dir: string,
+    private readonly vars: Record<string, string>,
+    private readonly logFile?: string,
+  ) {}
 
   run(args: string[], okCodes = [0], timeoutMs = 300_000): Promise<RunResult> {
-    return run(this.tools.terraform!, args, { cwd: this.dir, env: terraformEnv(this.tools, this.vars), okCodes, timeoutMs, logFile: this.logFile });
+    return run(this.tools.terraform!, args, {
+      cwd: this.dir,
+      env: terraformEnv(this.tools, this.vars),
+      okCodes,
+      timeoutMs,
+      logFile: this.logFile,
+    });
   }
 
   init(): Promise<RunResult> {
@@ -254,7 +296,10 @@ export class Terraform {
 
   /** Plans into `file`; returns whether there are changes (plan -detailed-exitcode). */
   async plan(file: string, extra: string[] = []): Promise<{ changed: boolean; text: string }> {
-    const r = await this.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${file}`, ...extra], [0, 2]);
+    const r = await this.run(
+      ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${file}`, ...extra],
+      [0, 2],
+    );
     return { changed: r.code === 2, text: r.stdout };
   }
 
@@ -270,7 +315,9 @@ export class Terraform {
   /** The resources in the state: address, type and attribute values. */
   async stateResources(): Promise<{ address: string; type: string; values: Record<string, unknown> }[]> {
     const r = await this.run(["show", "-json", "-no-color"]);
-    const state = JSON.parse(r.stdout) as { values?: { root_module?: { resources?: { address: string; type: string; values: Record<string, unknown> }[] } } };
+    const state = JSON.parse(r.stdout) as {
+      values?: { root_module?: { resources?: { address: string; type: string; values: Record<string, unknown> }[] } };
+    };
     return state.values?.root_module?.resources ?? [];
   }
 
@@ -316,12 +363,14 @@ export function jsonDiff(before: unknown, after: unknown, at = ""): string[] {
   const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
   if (Array.isArray(before) && Array.isArray(after)) {
     const out: string[] = [];
-    for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...jsonDiff(before[i], after[i], `${at}[${i}]`));
+    for (let i = 0; i < Math.max(before.length, after.length); i++)
+      out.push(...jsonDiff(before[i], after[i], `${at}[${i}]`));
     return out;
   }
   if (isObj(before) && isObj(after)) {
     const out: string[] = [];
-    for (const k of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) out.push(...jsonDiff(before[k], after[k], at ? `${at}.${k}` : k));
+    for (const k of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort())
+      out.push(...jsonDiff(before[k], after[k], at ? `${at}.${k}` : k));
     return out;
   }
   const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));
@@ -345,7 +394,9 @@ export function describeChanges(plan: PlanJson): string {
   }
   for (const d of plan.resource_drift ?? []) {
     // Leave out what is only the provider filling in empty values (null -> {} or []).
-    const diffs = jsonDiff(d.change.before, d.change.after).filter((x) => !/: (null|\(absent\)) -> (\{\}|\[\])$/.test(x));
+    const diffs = jsonDiff(d.change.before, d.change.after).filter(
+      (x) => !/: (null|\(absent\)) -> (\{\}|\[\])$/.test(x),
+    );
     if (!diffs.length) continue;
     lines.push(`changed outside Terraform (refresh): ${d.address}: ${actionOf(d.change.actions)}`);
     for (const x of diffs) lines.push(`    ${x}`);
@@ -401,7 +452,11 @@ async function vmPathByUuid(govc: Govc, uuid: string): Promise<string> {
  * stale members are left alone, so their contents stay the provider's doing.
  * Returns what it changed.
  */
-export async function repairStaleVmGroups(govc: Govc, groups: { name: string; clusterId: string; vmIds: string[] }[], datacenter: string): Promise<string[]> {
+export async function repairStaleVmGroups(
+  govc: Govc,
+  groups: { name: string; clusterId: string; vmIds: string[] }[],
+  datacenter: string,
+): Promise<string[]> {
   const notes: string[] = [];
   const vmRoot = `/${datacenter}/vm/`;
   for (const g of groups) {
@@ -446,7 +501,10 @@ export function writeSimulatorOverride(stackDir: string): string[] {
       notes.push(`vsphere_virtual_machine.${name}: host_system_id = null (${HOST_SYSTEM_ID_LIMIT})`);
     }
   }
-  fs.writeFileSync(path.join(stackDir, OVERRIDE_FILE), JSON.stringify({ resource: { vsphere_virtual_machine: vms } }, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(stackDir, OVERRIDE_FILE),
+    JSON.stringify({ resource: { vsphere_virtual_machine: vms } }, null, 2) + "\n",
+  );
   return notes;
 }
 
@@ -461,7 +519,11 @@ export function classifyDrift(plan: PlanJson): { artifacts: string[]; real: Plan
   for (const rc of plan.resource_changes ?? []) {
     const diffs = rc.change.actions.join() === "update" ? jsonDiff(rc.change.before, rc.change.after) : [];
     const attrs = diffs.map((d) => d.split(/[.[:]/)[0]);
-    if (rc.type === "vsphere_virtual_machine" && diffs.length && attrs.every((a) => a in SIMULATOR_ARTIFACTS || a === "host_system_id")) {
+    if (
+      rc.type === "vsphere_virtual_machine" &&
+      diffs.length &&
+      attrs.every((a) => a in SIMULATOR_ARTIFACTS || a === "host_system_id")
+    ) {
       artifacts.push(...diffs.map((d) => `${rc.address}: ${d}`));
     } else rest.push(rc);
   }
@@ -513,7 +575,9 @@ export function writeEnv(dir: string, name: string, env: EnvSpec): string {
 export function expectedNames(g: GroupSpec): string[] {
   if (g.members) return g.members.map((m) => (typeof m === "string" ? m : m.name));
   const pattern = g.namePattern ?? `${g.name}-{nn}`;
-  return Array.from({ length: g.count ?? 0 }, (_, i) => pattern.replace(/\{(n+)\}/g, (_m, ns: string) => String(i + 1).padStart(ns.length, "0")));
+  return Array.from({ length: g.count ?? 0 }, (_, i) =>
+    pattern.replace(/\{(n+)\}/g, (_m, ns: string) => String(i + 1).padStart(ns.length, "0")),
+  );
 }
 
 /** Addresses of the DRS objects that confine a group with `hosts` to them. */
@@ -548,7 +612,8 @@ export async function synth(envDir: string, outDir: string, stack: string, logFi
     timeoutMs: 180_000,
   });
   const dir = path.join(outDir, "stacks", stack);
-  if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new Error(`synth wrote no ${path.relative(PROJECT_DIR, dir)}/cdk.tf.json`);
+  if (!fs.existsSync(path.join(dir, "cdk.tf.json")))
+    throw new Error(`synth wrote no ${path.relative(PROJECT_DIR, dir)}/cdk.tf.json`);
   return dir;
 }
 

@@ -28,7 +28,11 @@ describeE2e("vcsim", tools, ["vcsim", "govc"], () => {
     const govc = new Govc(tools.govc!, sim!.govcEnv, LOG);
     expect(await govc.ls("/")).toEqual(["/DC0"]);
     expect(await govc.ls("/DC0/host/DC0_C0")).toEqual(
-      expect.arrayContaining(["/DC0/host/DC0_C0/DC0_C0_H0", "/DC0/host/DC0_C0/DC0_C0_H1", "/DC0/host/DC0_C0/DC0_C0_H2"]),
+      expect.arrayContaining([
+        "/DC0/host/DC0_C0/DC0_C0_H0",
+        "/DC0/host/DC0_C0/DC0_C0_H1",
+        "/DC0/host/DC0_C0/DC0_C0_H2",
+      ]),
     );
     expect(await govc.ls("/DC0/datastore")).toContain("/DC0/datastore/LocalDS_0");
     expect(await govc.ls("/DC0/network")).toContain("/DC0/network/VM Network");
@@ -45,8 +49,20 @@ describeE2e("terraform provider mirror", tools, ["vcsim", "govc", "terraform", "
     fs.mkdirSync(dir, { recursive: true });
     const config = {
       terraform: { required_providers: { vsphere: { source: "vmware/vsphere", version: PROVIDER_VERSION } } },
-      variable: { vsphere_user: { type: "string", sensitive: true }, vsphere_password: { type: "string", sensitive: true } },
-      provider: { vsphere: [{ vsphere_server: sim!.server, allow_unverified_ssl: true, user: "${var.vsphere_user}", password: "${var.vsphere_password}" }] },
+      variable: {
+        vsphere_user: { type: "string", sensitive: true },
+        vsphere_password: { type: "string", sensitive: true },
+      },
+      provider: {
+        vsphere: [
+          {
+            vsphere_server: sim!.server,
+            allow_unverified_ssl: true,
+            user: "${var.vsphere_user}",
+            password: "${var.vsphere_password}",
+          },
+        ],
+      },
       data: {
         vsphere_datacenter: { dc: { name: "DC0" } },
         vsphere_virtual_machine: { src: { name: "DC0_C0_RP0_VM0", datacenter_id: "${data.vsphere_datacenter.dc.id}" } },
@@ -57,17 +73,24 @@ describeE2e("terraform provider mirror", tools, ["vcsim", "govc", "terraform", "
     const tf = new Terraform(tools, dir, tfVars, LOG);
     const init = await tf.init();
     expect(init.stdout).toContain(`Installing vmware/vsphere v${PROVIDER_VERSION}`);
-    expect(fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8")).toContain(`version     = "${PROVIDER_VERSION}"`);
+    expect(fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8")).toContain(
+      `version     = "${PROVIDER_VERSION}"`,
+    );
     await tf.run(["apply", "-input=false", "-no-color", "-auto-approve"]);
     const out = await tf.run(["output", "-raw", "source_uuid"]);
-    const info = await new Govc(tools.govc!, sim!.govcEnv, LOG).json<{ virtualMachines: { config: { uuid: string } }[] }>("vm.info", "-json", "DC0_C0_RP0_VM0");
+    const info = await new Govc(tools.govc!, sim!.govcEnv, LOG).json<{
+      virtualMachines: { config: { uuid: string } }[];
+    }>("vm.info", "-json", "DC0_C0_RP0_VM0");
     expect(out.stdout.trim()).toBe(info.virtualMachines[0].config.uuid);
   });
 
   test("installs nothing from the network: a provider outside the mirror is refused", async () => {
     const dir = path.join(WORK, "mirror-only");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { null: { source: "hashicorp/null" } } } }));
+    fs.writeFileSync(
+      path.join(dir, "main.tf.json"),
+      JSON.stringify({ terraform: { required_providers: { null: { source: "hashicorp/null" } } } }),
+    );
     const err = await new Terraform(tools, dir, {}, LOG).init().then(
       () => undefined,
       (e: unknown) => e,

@@ -71,7 +71,15 @@ function goPlatform(): string {
 
 export function providerMirrorPath(mirror = MIRROR_DIR): string {
   const [host, ns, type] = PROVIDER_SOURCE.split("/");
-  return path.join(mirror, host, ns, type, PROVIDER_VERSION, goPlatform(), `terraform-provider-${type}_v${PROVIDER_VERSION}`);
+  return path.join(
+    mirror,
+    host,
+    ns,
+    type,
+    PROVIDER_VERSION,
+    goPlatform(),
+    `terraform-provider-${type}_v${PROVIDER_VERSION}`,
+  );
 }
 
 function which(cmd: string): string | undefined {
@@ -129,7 +137,10 @@ function ensureGovmomiTool(name: string): { bin?: string; error?: string } {
 }
 
 function terraformVersionOf(bin: string): string | undefined {
-  const r = spawnSync(bin, ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: CLI_CONFIG } });
+  const r = spawnSync(bin, ["version", "-json"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: CLI_CONFIG },
+  });
   if (r.status !== 0) return undefined;
   try {
     return (JSON.parse(r.stdout) as { terraform_version?: string }).terraform_version;
@@ -193,7 +204,9 @@ function ensureProvider(): { bin?: string; origin?: string; error?: string } {
   const fromEnv = process.env.VSPHERE_PROVIDER_BIN;
   if (fromEnv) {
     if (!fs.existsSync(fromEnv)) {
-      return { error: `go install failed (${goErr}) and VSPHERE_PROVIDER_BIN names a file that does not exist: ${fromEnv}` };
+      return {
+        error: `go install failed (${goErr}) and VSPHERE_PROVIDER_BIN names a file that does not exist: ${fromEnv}`,
+      };
     }
     log(`provider: using VSPHERE_PROVIDER_BIN (${fromEnv})`);
     installCopy(fromEnv, dest);

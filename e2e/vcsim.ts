@@ -82,10 +82,14 @@ export async function startSimulator(
     // Output goes to a file, not a pipe: a closed pipe would kill vcsim with SIGPIPE.
     const logFile = path.join(logDir, `vcsim-${port}.log`);
     const fd = fs.openSync(logFile, "w");
-    const child: ChildProcess = spawn("timeout", ["-k", "5", String(lifetimeSec), vcsimBin, "-l", `127.0.0.1:${port}`], {
-      detached: true,
-      stdio: ["ignore", fd, fd],
-    });
+    const child: ChildProcess = spawn(
+      "timeout",
+      ["-k", "5", String(lifetimeSec), vcsimBin, "-l", `127.0.0.1:${port}`],
+      {
+        detached: true,
+        stdio: ["ignore", fd, fd],
+      },
+    );
     fs.closeSync(fd);
     const pid = child.pid!;
     const output = () => fs.readFileSync(logFile, "utf8");
@@ -111,7 +115,10 @@ export async function startSimulator(
       fs.rmSync(pidFile, { force: true });
     };
     const ready = await waitFor(
-      () => exited || (output().includes("GOVC_URL") && spawnSync(govcBin, ["about"], { env: { ...process.env, ...govcEnv }, timeout: 5000 }).status === 0),
+      () =>
+        exited ||
+        (output().includes("GOVC_URL") &&
+          spawnSync(govcBin, ["about"], { env: { ...process.env, ...govcEnv }, timeout: 5000 }).status === 0),
       30000,
       200,
     );

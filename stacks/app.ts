@@ -67,12 +67,15 @@ type Out = (line: string) => void;
  * message each and exit 1 with nothing written; rule errors print every finding,
  * write the findings files and no cdk.tf.json.
  */
-export function runSynth(options: { dir?: string; outdir?: string; report?: "write" | "print"; out?: Out; err?: Out } = {}): RunResult {
+export function runSynth(
+  options: { dir?: string; outdir?: string; report?: "write" | "print"; out?: Out; err?: Out } = {},
+): RunResult {
   const out = options.out ?? ((l: string) => process.stdout.write(l + "\n"));
   const err = options.err ?? ((l: string) => process.stderr.write(l + "\n"));
   const dir = options.dir ?? environmentDir();
   // The report alone writes nothing: cdktf's App creates its outdir, so give it a scratch one.
-  const scratch = options.report === "print" ? fs.mkdtempSync(path.join(os.tmpdir(), "linked-clones-report-")) : undefined;
+  const scratch =
+    options.report === "print" ? fs.mkdtempSync(path.join(os.tmpdir(), "linked-clones-report-")) : undefined;
   try {
     return synthIn(dir, scratch ?? options.outdir, options.report, out, err);
   } finally {
@@ -80,13 +83,21 @@ export function runSynth(options: { dir?: string; outdir?: string; report?: "wri
   }
 }
 
-function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | "print" | undefined, out: Out, err: Out): RunResult {
+function synthIn(
+  dir: string,
+  outdir: string | undefined,
+  reportMode: "write" | "print" | undefined,
+  out: Out,
+  err: Out,
+): RunResult {
   let built: BuiltApp;
   try {
     built = buildApp(loadEnvironments(dir), outdir);
   } catch (e) {
     if (e instanceof ConfigError) {
-      err(`Environment files have ${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; nothing was written:`);
+      err(
+        `Environment files have ${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; nothing was written:`,
+      );
       for (const p of e.problems) err(`  ${formatProblem(p)}`);
       return { exitCode: 1, findings: [] };
     }
@@ -95,7 +106,9 @@ function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | 
   const { app, checks } = built;
   for (const s of built.stacks) {
     if (s.spec.vsphere.version === undefined) {
-      err(`warning: ${s.file}: vsphere.version is not set, so the rules assume vSphere 8.0 (the most permissive limits); set it to your platform's version, e.g. "7.0.3"`);
+      err(
+        `warning: ${s.file}: vsphere.version is not set, so the rules assume vSphere 8.0 (the most permissive limits); set it to your platform's version, e.g. "7.0.3"`,
+      );
     }
   }
   const findings = checks.findings();
@@ -113,7 +126,12 @@ function synthIn(dir: string, outdir: string | undefined, reportMode: "write" | 
     return { exitCode: hasErrors(findings) ? 1 : 0, findings };
   }
   if (hasErrors(findings)) {
-    for (const s of model.stacks) writeFindings(app.outdir, s.name, findings.filter((f) => f.stack === s.name));
+    for (const s of model.stacks)
+      writeFindings(
+        app.outdir,
+        s.name,
+        findings.filter((f) => f.stack === s.name),
+      );
     const failing = [...new Set(findings.filter((f) => f.severity === "error").map((f) => f.stack))];
     const distinct = new Set(findings.filter((f) => f.severity === "error").map((f) => f.message)).size;
     err(`Synth failed: ${distinct} error finding(s) in ${failing.join(", ")}; no cdk.tf.json was written.`);

@@ -19,7 +19,9 @@ export function configureBackend(stack: TerraformStack, spec: BackendSpec, stack
     case "local":
       new LocalBackend(stack, {
         path: spec.path !== undefined ? path.posix.join(STACK_DIR_TO_PROJECT, spec.path) : defaultStatePath(stackName),
-        ...(spec.workspaceDir !== undefined ? { workspaceDir: path.posix.join(STACK_DIR_TO_PROJECT, spec.workspaceDir) } : {}),
+        ...(spec.workspaceDir !== undefined
+          ? { workspaceDir: path.posix.join(STACK_DIR_TO_PROJECT, spec.workspaceDir) }
+          : {}),
       });
       return;
     case "s3":

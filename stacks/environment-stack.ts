@@ -23,7 +23,10 @@ export class EnvironmentStack extends TerraformStack {
     this.spec = spec;
     this.file = env.file;
     configureBackend(this, spec.backend, env.name);
-    new VsphereConnection(this, "Vsphere", { server: spec.vsphere.server, allowUnverifiedSsl: spec.vsphere.allowUnverifiedSsl });
+    new VsphereConnection(this, "Vsphere", {
+      server: spec.vsphere.server,
+      allowUnverifiedSsl: spec.vsphere.allowUnverifiedSsl,
+    });
     const inventory = new VsphereInventory(this, "Inventory", {
       datacenter: spec.datacenter,
       server: spec.vsphere.server,

@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
-import { BaseImage, FINDINGS_FILE, LinkedCloneChecks, LinkedCloneGroup, VsphereConnection, VsphereInventory } from "../../lib/constructs";
+import {
+  BaseImage,
+  FINDINGS_FILE,
+  LinkedCloneChecks,
+  LinkedCloneGroup,
+  VsphereConnection,
+  VsphereInventory,
+} from "../../lib/constructs";
 import { tempDir } from "../helpers/files";
 import { chainSize } from "../../lib/rules/chain-size";
 
@@ -33,7 +40,9 @@ describe("LinkedCloneChecks at synth", () => {
   it("fails synth of a TypeScript-composed app on an error finding, writing the findings and no cdk.tf.json", () => {
     const outdir = tempDir();
     const { app } = composeApp(outdir);
-    expect(() => app.synth()).toThrow(/\[chain-size\] ts-lab\/web, ts-lab\/db: base 'golden' \(DC0\/VM0@s1\) has 9 linked clones in one chain, 9 vs 8;/);
+    expect(() => app.synth()).toThrow(
+      /\[chain-size\] ts-lab\/web, ts-lab\/db: base 'golden' \(DC0\/VM0@s1\) has 9 linked clones in one chain, 9 vs 8;/,
+    );
     expect(fs.existsSync(path.join(stackDir(outdir), "cdk.tf.json"))).toBe(false);
     const findings = JSON.parse(fs.readFileSync(path.join(stackDir(outdir), FINDINGS_FILE), "utf8"));
     expect(findings).toEqual([
@@ -61,7 +70,14 @@ describe("LinkedCloneChecks at synth", () => {
     LinkedCloneChecks.suppress(stack, "chain-size", "old lab, accepted until migration");
     app.synth();
     const findings = JSON.parse(fs.readFileSync(path.join(stackDir(outdir), FINDINGS_FILE), "utf8"));
-    expect(findings).toEqual([expect.objectContaining({ rule: "chain-size", severity: "info", ruleSeverity: "error", suppressionReason: "old lab, accepted until migration" })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: "chain-size",
+        severity: "info",
+        ruleSeverity: "error",
+        suppressionReason: "old lab, accepted until migration",
+      }),
+    ]);
     expect(fs.existsSync(path.join(stackDir(outdir), "cdk.tf.json"))).toBe(true);
   });
 
@@ -72,7 +88,9 @@ describe("LinkedCloneChecks at synth", () => {
     };
     const ok = tempDir();
     warnOnly(ok).synth();
-    expect(JSON.parse(fs.readFileSync(path.join(stackDir(ok), FINDINGS_FILE), "utf8"))).toEqual([expect.objectContaining({ rule: "clone-density", severity: "warning" })]);
+    expect(JSON.parse(fs.readFileSync(path.join(stackDir(ok), FINDINGS_FILE), "utf8"))).toEqual([
+      expect.objectContaining({ rule: "clone-density", severity: "warning" }),
+    ]);
     process.env.LINKED_CLONES_STRICT = "1";
     const strict = tempDir();
     expect(() => warnOnly(strict).synth()).toThrow(/\[clone-density\]/);
@@ -84,13 +102,20 @@ describe("LinkedCloneChecks at synth", () => {
     const { app } = composeApp(outdir, { version: "8.0" });
     const second = new TerraformStack(app, "ts-lab-2");
     new VsphereConnection(second, "Vsphere", { server: "vc.example.com" });
-    const inventory = new VsphereInventory(second, "Inventory", { datacenter: "DC0", clusters: { C0: { hosts: ["H0"] } } });
+    const inventory = new VsphereInventory(second, "Inventory", {
+      datacenter: "DC0",
+      clusters: { C0: { hosts: ["H0"] } },
+    });
     const base = new BaseImage(second, "golden", { inventory, vm: "VM0", snapshot: "s1" });
     new LinkedCloneGroup(second, "api", { base, cluster: "C0", datastore: "DS0", network: "VM Network", count: 2 });
     const spy = jest.spyOn(chainSize, "check");
     app.synth();
     expect(spy).toHaveBeenCalledTimes(1);
-    expect(spy.mock.calls[0][0].groups.map((g) => `${g.stack}/${g.name}`)).toEqual(["ts-lab/web", "ts-lab/db", "ts-lab-2/api"]);
+    expect(spy.mock.calls[0][0].groups.map((g) => `${g.stack}/${g.name}`)).toEqual([
+      "ts-lab/web",
+      "ts-lab/db",
+      "ts-lab-2/api",
+    ]);
     spy.mockRestore();
   });
 
@@ -100,7 +125,10 @@ describe("LinkedCloneChecks at synth", () => {
     const stack = new TerraformStack(app, "ts-lab");
     LinkedCloneChecks.setLimits(stack, { maxClonesPerChain: 2 });
     new VsphereConnection(stack, "Vsphere", { server: "vc.example.com" });
-    const inventory = new VsphereInventory(stack, "Inventory", { datacenter: "DC0", clusters: { C0: { hosts: ["H0"] } } });
+    const inventory = new VsphereInventory(stack, "Inventory", {
+      datacenter: "DC0",
+      clusters: { C0: { hosts: ["H0"] } },
+    });
     const base = new BaseImage(stack, "golden", { inventory, vm: "VM0", snapshot: "s1" });
     new LinkedCloneGroup(stack, "web", { base, cluster: "C0", datastore: "DS0", network: "VM Network", count: 3 });
     expect(() => app.synth()).toThrow(/\[chain-size\] ts-lab\/web: .* 3 vs 2;/);
@@ -108,6 +136,8 @@ describe("LinkedCloneChecks at synth", () => {
 
   it("refuses limits that are not whole numbers of 1 or more", () => {
     const { stack } = composeApp(tempDir());
-    expect(() => LinkedCloneChecks.setLimits(stack, { maxHostsPerChain: 0 })).toThrow("ts-lab: limits.maxHostsPerChain is 0; use a whole number of 1 or more");
+    expect(() => LinkedCloneChecks.setLimits(stack, { maxHostsPerChain: 0 })).toThrow(
+      "ts-lab: limits.maxHostsPerChain is 0; use a whole number of 1 or more",
+    );
   });
 });

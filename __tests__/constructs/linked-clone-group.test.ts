@@ -9,11 +9,15 @@ describe("LinkedCloneGroup", () => {
     const t = testStack();
     addGroup(t, "web", { count: 3 });
     const synth = Testing.synth(t.stack);
-    expect(synth).toHaveResourceWithProperties(VirtualMachine, { clone: expect.objectContaining({ linked_clone: true }) });
+    expect(synth).toHaveResourceWithProperties(VirtualMachine, {
+      clone: expect.objectContaining({ linked_clone: true }),
+    });
     const vm = vmResource(JSON.parse(synth), "web");
     expect(Object.keys(vm.for_each)).toEqual(["web-01", "web-02", "web-03"]);
     expect(vm.name).toBe("${each.key}");
-    expect(vm.clone.template_uuid).toMatch(/^\$\{\(vsphere_virtual_machine_snapshot\.[^ ]+\.id != null\) \? data\.vsphere_virtual_machine\.[^ ]+\.uuid : data\.vsphere_virtual_machine\.[^ ]+\.uuid\}$/);
+    expect(vm.clone.template_uuid).toMatch(
+      /^\$\{\(vsphere_virtual_machine_snapshot\.[^ ]+\.id != null\) \? data\.vsphere_virtual_machine\.[^ ]+\.uuid : data\.vsphere_virtual_machine\.[^ ]+\.uuid\}$/,
+    );
   });
 
   it("copies disks from the source's data source, never as literal sizes", () => {
@@ -40,14 +44,28 @@ describe("LinkedCloneGroup", () => {
     expect(vm.scsi_type).toMatch(/\.scsi_type\}$/);
     expect(vm.num_cpus).toMatch(/\.num_cpus\}$/);
     expect(vm.memory).toMatch(/\.memory\}$/);
-    expect(vm.network_interface[0].adapter_type).toMatch(/^\$\{element\(data\.vsphere_virtual_machine\.[^}]+\.network_interface_types, 0\)\}$/);
+    expect(vm.network_interface[0].adapter_type).toMatch(
+      /^\$\{element\(data\.vsphere_virtual_machine\.[^}]+\.network_interface_types, 0\)\}$/,
+    );
   });
 
   it("sets cpus, memoryMb, folder, annotation and guest-network waits when given", () => {
     const t = testStack();
-    addGroup(t, "web", { cpus: 2, memoryMb: 2048, folder: "labs/web", annotation: "lab", waitForGuestNetMinutes: 0, waitForGuestNetRoutable: false });
+    addGroup(t, "web", {
+      cpus: 2,
+      memoryMb: 2048,
+      folder: "labs/web",
+      annotation: "lab",
+      waitForGuestNetMinutes: 0,
+      waitForGuestNetRoutable: false,
+    });
     expect(vmResource(synthJson(t), "web")).toMatchObject({
-      num_cpus: 2, memory: 2048, folder: "labs/web", annotation: "lab", wait_for_guest_net_timeout: 0, wait_for_guest_net_routable: false,
+      num_cpus: 2,
+      memory: 2048,
+      folder: "labs/web",
+      annotation: "lab",
+      wait_for_guest_net_timeout: 0,
+      wait_for_guest_net_routable: false,
     });
   });
 
@@ -64,7 +82,11 @@ describe("LinkedCloneGroup", () => {
     const t = testStack();
     addGroup(t, "web");
     const synth = Testing.synth(t.stack);
-    expect(synth).toHaveResourceWithProperties(VirtualMachineSnapshot, { snapshot_name: "snap-1", memory: false, quiesce: false });
+    expect(synth).toHaveResourceWithProperties(VirtualMachineSnapshot, {
+      snapshot_name: "snap-1",
+      memory: false,
+      quiesce: false,
+    });
     const json = JSON.parse(synth);
     const [snapName] = Object.keys(json.resource.vsphere_virtual_machine_snapshot);
     const vm = vmResource(json, "web");
@@ -94,7 +116,11 @@ describe("LinkedCloneGroup", () => {
     addGroup(after, "web", { members: ["web-01", "web-03"], customization: { ipv4 } });
     const a = vmResource(synthJson(before), "web");
     const b = vmResource(synthJson(after), "web");
-    expect(a.for_each).toEqual({ "web-01": { ipv4: "10.0.10.10" }, "web-02": { ipv4: "10.0.10.11" }, "web-03": { ipv4: "10.0.10.12" } });
+    expect(a.for_each).toEqual({
+      "web-01": { ipv4: "10.0.10.10" },
+      "web-02": { ipv4: "10.0.10.11" },
+      "web-03": { ipv4: "10.0.10.12" },
+    });
     expect(b.for_each).toEqual({ "web-01": a.for_each["web-01"], "web-03": a.for_each["web-03"] });
     const strip = (vm: Record<string, unknown>) => ({ ...vm, for_each: undefined });
     expect(strip(b)).toEqual(strip(a));
@@ -102,19 +128,35 @@ describe("LinkedCloneGroup", () => {
 
   it("gives the third address to web-03 with count and a pattern", () => {
     const t = testStack();
-    addGroup(t, "web", { count: 3, namePattern: "web-{nn}", customization: { ipv4: { range: "10.0.10.10-10.0.10.12", prefixLength: 24, gateway: "10.0.10.1" } } });
+    addGroup(t, "web", {
+      count: 3,
+      namePattern: "web-{nn}",
+      customization: { ipv4: { range: "10.0.10.10-10.0.10.12", prefixLength: 24, gateway: "10.0.10.1" } },
+    });
     expect(vmResource(synthJson(t), "web").for_each["web-03"]).toEqual({ ipv4: "10.0.10.12" });
   });
 
   it("lets explicit members carry their own address", () => {
     const t = testStack();
-    addGroup(t, "svc", { members: [{ name: "git", ipv4: "10.0.10.40" }, "proxy-2"], customization: { ipv4: { range: "10.0.10.10-10.0.10.20", prefixLength: 24, gateway: "10.0.10.1" } } });
-    expect(vmResource(synthJson(t), "svc").for_each).toEqual({ git: { ipv4: "10.0.10.40" }, "proxy-2": { ipv4: "10.0.10.11" } });
+    addGroup(t, "svc", {
+      members: [{ name: "git", ipv4: "10.0.10.40" }, "proxy-2"],
+      customization: { ipv4: { range: "10.0.10.10-10.0.10.20", prefixLength: 24, gateway: "10.0.10.1" } },
+    });
+    expect(vmResource(synthJson(t), "svc").for_each).toEqual({
+      git: { ipv4: "10.0.10.40" },
+      "proxy-2": { ipv4: "10.0.10.11" },
+    });
   });
 
   it("customizes Linux guests with static addresses, gateway, DNS and domain", () => {
     const t = testStack();
-    addGroup(t, "web", { customization: { domain: "lab.local", dnsServers: ["10.0.10.2"], ipv4: { range: "10.0.10.10-10.0.10.50", prefixLength: 24, gateway: "10.0.10.1" } } });
+    addGroup(t, "web", {
+      customization: {
+        domain: "lab.local",
+        dnsServers: ["10.0.10.2"],
+        ipv4: { range: "10.0.10.10-10.0.10.50", prefixLength: 24, gateway: "10.0.10.1" },
+      },
+    });
     expect(vmResource(synthJson(t), "web").clone.customize).toEqual({
       linux_options: { host_name: "${each.key}", domain: "lab.local" },
       network_interface: [{ ipv4_address: "${each.value.ipv4}", ipv4_netmask: 24 }],
@@ -147,7 +189,9 @@ describe("LinkedCloneGroup", () => {
     expect(synth).toHaveResourceWithProperties(ComputeClusterVmHostRule, { mandatory: true, enabled: true });
     const json = JSON.parse(synth);
     expect(json.resource.vsphere_compute_cluster_host_group.web.host_system_ids).toHaveLength(2);
-    expect(json.resource.vsphere_compute_cluster_vm_group.web.virtual_machine_ids).toBe("${[ for key, val in vsphere_virtual_machine.web: val.id]}");
+    expect(json.resource.vsphere_compute_cluster_vm_group.web.virtual_machine_ids).toBe(
+      "${[ for key, val in vsphere_virtual_machine.web: val.id]}",
+    );
     const vm = vmResource(json, "web");
     expect(vm.host_system_id).toBe("${each.value.host_id}");
     const hostIds = Object.values(vm.for_each).map((v) => (v as { host_id: string }).host_id);
@@ -163,7 +207,12 @@ describe("LinkedCloneGroup", () => {
 
   it("places in a resource pool or on a datastore cluster when asked", () => {
     const t = testStack();
-    addGroup(t, "web", { cluster: undefined, resourcePool: "C0/Resources/labs", datastore: undefined, datastoreCluster: "Pod" });
+    addGroup(t, "web", {
+      cluster: undefined,
+      resourcePool: "C0/Resources/labs",
+      datastore: undefined,
+      datastoreCluster: "Pod",
+    });
     const json = synthJson(t);
     expect(vmResource(json, "web").resource_pool_id).toMatch(/^\$\{data\.vsphere_resource_pool\./);
     expect(vmResource(json, "web").datastore_cluster_id).toMatch(/^\$\{data\.vsphere_datastore_cluster\./);
@@ -173,7 +222,9 @@ describe("LinkedCloneGroup", () => {
   it("outputs VM names, ids and default IP addresses per group", () => {
     const t = testStack();
     addGroup(t, "web");
-    expect(synthJson(t).output.web_vms.value).toBe("${{ for key, val in vsphere_virtual_machine.web: key => { id = val.id, default_ip_address = val.default_ip_address } }}");
+    expect(synthJson(t).output.web_vms.value).toBe(
+      "${{ for key, val in vsphere_virtual_machine.web: key => { id = val.id, default_ip_address = val.default_ip_address } }}",
+    );
   });
 
   it("looks each vSphere object up once per stack, however many groups use it", () => {
@@ -189,7 +240,7 @@ describe("LinkedCloneGroup", () => {
     expect(Object.keys(data.vsphere_datacenter)).toHaveLength(1);
   });
 
-  it("names the resource after the group, so addresses are vsphere_virtual_machine.<group>[\"<name>\"]", () => {
+  it('names the resource after the group, so addresses are vsphere_virtual_machine.<group>["<name>"]', () => {
     const t = testStack();
     addGroup(t, "web-tier");
     expect(Object.keys(synthJson(t).resource.vsphere_virtual_machine)).toEqual(["web-tier"]);
@@ -198,22 +249,58 @@ describe("LinkedCloneGroup", () => {
 
 describe("LinkedCloneGroup constructor errors", () => {
   const cases: [string, Record<string, unknown>, string][] = [
-    ["count and members both given", { count: 2, members: ["a-1"] }, "lab/web: count: count (2) and members are both given; use one of them"],
-    ["count and members both missing", { count: undefined }, "lab/web: count: neither count nor members is given; set count (with namePattern) or list members"],
+    [
+      "count and members both given",
+      { count: 2, members: ["a-1"] },
+      "lab/web: count: count (2) and members are both given; use one of them",
+    ],
+    [
+      "count and members both missing",
+      { count: undefined },
+      "lab/web: count: neither count nor members is given; set count (with namePattern) or list members",
+    ],
     ["count below 1", { count: 0 }, "lab/web: count: count 0 is out of range; use a whole number from 1 to 10000"],
-    ["a name pattern without a number placeholder", { namePattern: "web" }, "lab/web: namePattern: namePattern 'web' has no number placeholder; add {n}, {nn} or {nnn}, e.g. 'web-{nn}'"],
-    ["duplicate names", { count: undefined, members: ["a-1", "a-1"] }, "lab/web: members: member name 'a-1' is listed more than once; VM names must be unique"],
-    ["a malformed IPv4 range", { customization: { ipv4: { range: "10.0.0.50-10.0.0.10", prefixLength: 24, gateway: "10.0.0.1" } } },
-      "lab/web: customization.ipv4.range: IPv4 range '10.0.0.50-10.0.0.10' is malformed; write it as first-last, e.g. 10.0.10.10-10.0.10.50, with first <= last"],
-    ["a too small IPv4 range", { count: 3, customization: { ipv4: { range: "10.0.0.10-10.0.0.11", prefixLength: 24, gateway: "10.0.0.1" } } },
-      "lab/web: customization.ipv4.range: IPv4 range 10.0.0.10-10.0.0.11 has 2 addresses but the group needs 3; widen the range or lower count"],
-    ["a bad prefix length", { customization: { ipv4: { range: "10.0.0.10-10.0.0.20", prefixLength: 33, gateway: "10.0.0.1" } } },
-      "lab/web: customization.ipv4.prefixLength is 33; use a whole number from 1 to 32, e.g. 24"],
-    ["both cluster and resource pool", { resourcePool: "C0/Resources" }, "lab/web: give exactly one of cluster or resourcePool to place the clones"],
-    ["hosts outside the cluster", { hosts: ["H9"] }, "lab/web: hosts 'H9' are not in cluster 'C0' (H0, H1, H2); list only hosts of that cluster"],
+    [
+      "a name pattern without a number placeholder",
+      { namePattern: "web" },
+      "lab/web: namePattern: namePattern 'web' has no number placeholder; add {n}, {nn} or {nnn}, e.g. 'web-{nn}'",
+    ],
+    [
+      "duplicate names",
+      { count: undefined, members: ["a-1", "a-1"] },
+      "lab/web: members: member name 'a-1' is listed more than once; VM names must be unique",
+    ],
+    [
+      "a malformed IPv4 range",
+      { customization: { ipv4: { range: "10.0.0.50-10.0.0.10", prefixLength: 24, gateway: "10.0.0.1" } } },
+      "lab/web: customization.ipv4.range: IPv4 range '10.0.0.50-10.0.0.10' is malformed; write it as first-last, e.g. 10.0.10.10-10.0.10.50, with first <= last",
+    ],
+    [
+      "a too small IPv4 range",
+      { count: 3, customization: { ipv4: { range: "10.0.0.10-10.0.0.11", prefixLength: 24, gateway: "10.0.0.1" } } },
+      "lab/web: customization.ipv4.range: IPv4 range 10.0.0.10-10.0.0.11 has 2 addresses but the group needs 3; widen the range or lower count",
+    ],
+    [
+      "a bad prefix length",
+      { customization: { ipv4: { range: "10.0.0.10-10.0.0.20", prefixLength: 33, gateway: "10.0.0.1" } } },
+      "lab/web: customization.ipv4.prefixLength is 33; use a whole number from 1 to 32, e.g. 24",
+    ],
+    [
+      "both cluster and resource pool",
+      { resourcePool: "C0/Resources" },
+      "lab/web: give exactly one of cluster or resourcePool to place the clones",
+    ],
+    [
+      "hosts outside the cluster",
+      { hosts: ["H9"] },
+      "lab/web: hosts 'H9' are not in cluster 'C0' (H0, H1, H2); list only hosts of that cluster",
+    ],
     ["cpus of 0", { cpus: 0 }, "lab/web: cpus is 0; use a whole number of 1 or more"],
-    ["member addresses without a static range", { count: undefined, members: [{ name: "web-01", ipv4: "10.0.0.5" }] },
-      "lab/web: members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored"],
+    [
+      "member addresses without a static range",
+      { count: undefined, members: [{ name: "web-01", ipv4: "10.0.0.5" }] },
+      "lab/web: members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored",
+    ],
   ];
   it.each(cases)("throws on %s", (_what, props, message) => {
     const t = testStack();
@@ -226,14 +313,18 @@ describe("LinkedCloneGroup constructor errors", () => {
     addGroup(t, "web", { cpus: cpus.numberValue, memoryMb: cpus.numberValue });
     expect(vmResource(synthJson(t), "web").num_cpus).toBe("${var.cpus}");
     const count = new TerraformVariable(t.stack, "count", { type: "number" });
-    expect(() => addGroup(t, "db", { count: count.numberValue })).toThrow("lab/db: count is a token; it must be a literal known at synth");
+    expect(() => addGroup(t, "db", { count: count.numberValue })).toThrow(
+      "lab/db: count is a token; it must be a literal known at synth",
+    );
     expect(() => addGroup(t, "app", { network: count.stringValue })).toThrow("lab/app: network is a token");
   });
 
   it("refuses a token as an inventory name (each object is looked up once per stack)", () => {
     const t = testStack();
     const name = new TerraformVariable(t.stack, "net", { type: "string" });
-    expect(() => t.inventory.network(name.stringValue)).toThrow("lab/Inventory: the network name is a token; it must be a literal known at synth");
+    expect(() => t.inventory.network(name.stringValue)).toThrow(
+      "lab/Inventory: the network name is a token; it must be a literal known at synth",
+    );
   });
 
   it("throws on hosts in a resource pool outside the inventory's clusters", () => {
@@ -243,11 +334,17 @@ describe("LinkedCloneGroup constructor errors", () => {
   });
 
   it("throws on an unknown suppressed rule and an empty reason", () => {
-    expect(() => addGroup(testStack(), "web", { suppress: [{ rule: "chain-sise", reason: "x" }] })).toThrow(/cannot suppress unknown rule 'chain-sise'; known rules: chain-size, /);
-    expect(() => addGroup(testStack(), "web", { suppress: [{ rule: "chain-size", reason: " " }] })).toThrow("suppression of 'chain-size' needs a reason");
+    expect(() => addGroup(testStack(), "web", { suppress: [{ rule: "chain-sise", reason: "x" }] })).toThrow(
+      /cannot suppress unknown rule 'chain-sise'; known rules: chain-size, /,
+    );
+    expect(() => addGroup(testStack(), "web", { suppress: [{ rule: "chain-size", reason: " " }] })).toThrow(
+      "suppression of 'chain-size' needs a reason",
+    );
   });
 
   it("throws on a group name that is not a Terraform-safe label", () => {
-    expect(() => addGroup(testStack(), "Web_1")).toThrow("group name 'Web_1' may hold only lower-case letters, digits and inner '-'");
+    expect(() => addGroup(testStack(), "Web_1")).toThrow(
+      "group name 'Web_1' may hold only lower-case letters, digits and inner '-'",
+    );
   });
 });

@@ -18,18 +18,42 @@ describe("backends", () => {
   });
 
   it("keeps a local path relative to the project", () => {
-    expect(synthBackend({ type: "local", path: "tfstate/lab.tfstate" })).toEqual({ local: { path: "../../../tfstate/lab.tfstate" } });
+    expect(synthBackend({ type: "local", path: "tfstate/lab.tfstate" })).toEqual({
+      local: { path: "../../../tfstate/lab.tfstate" },
+    });
   });
 
   it("maps s3 options to cdktf's S3Backend", () => {
-    expect(synthBackend({ type: "s3", bucket: "tf-state", key: "labs/lab.tfstate", region: "eu-west-1", encrypt: true, dynamodbTable: "locks" })).toEqual({
+    expect(
+      synthBackend({
+        type: "s3",
+        bucket: "tf-state",
+        key: "labs/lab.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        dynamodbTable: "locks",
+      }),
+    ).toEqual({
       s3: { bucket: "tf-state", key: "labs/lab.tfstate", region: "eu-west-1", encrypt: true, dynamodb_table: "locks" },
     });
   });
 
   it("maps nested s3 options such as assumeRole and endpoints", () => {
-    expect(synthBackend({ type: "s3", bucket: "b", key: "k", assumeRole: { roleArn: "arn:aws:iam::1:role/tf" }, endpoints: { s3: "https://s3.example.com" } })).toEqual({
-      s3: { bucket: "b", key: "k", assume_role: { role_arn: "arn:aws:iam::1:role/tf" }, endpoints: { s3: "https://s3.example.com" } },
+    expect(
+      synthBackend({
+        type: "s3",
+        bucket: "b",
+        key: "k",
+        assumeRole: { roleArn: "arn:aws:iam::1:role/tf" },
+        endpoints: { s3: "https://s3.example.com" },
+      }),
+    ).toEqual({
+      s3: {
+        bucket: "b",
+        key: "k",
+        assume_role: { role_arn: "arn:aws:iam::1:role/tf" },
+        endpoints: { s3: "https://s3.example.com" },
+      },
     });
   });
 
@@ -50,20 +74,29 @@ describe("backends", () => {
     const env = { ...minimalEnv(), backend: { type: "s3", bucket: "b", key: "k", secretKey: "x" } };
     const lines: string[] = [];
     const outdir = tempDir();
-    expect(runSynth({ dir: envDir({ "lab.yaml": dump(env) }), outdir, out: () => {}, err: (l) => lines.push(l) }).exitCode).toBe(1);
-    expect(lines.join("\n")).toContain("backend.secretKey: secrets never go in environment files; remove secretKey and set AWS_SECRET_ACCESS_KEY in the environment instead");
+    expect(
+      runSynth({ dir: envDir({ "lab.yaml": dump(env) }), outdir, out: () => {}, err: (l) => lines.push(l) }).exitCode,
+    ).toBe(1);
+    expect(lines.join("\n")).toContain(
+      "backend.secretKey: secrets never go in environment files; remove secretKey and set AWS_SECRET_ACCESS_KEY in the environment instead",
+    );
   });
 
   it("creates an output folder whose parents do not exist yet", () => {
     const outdir = path.join(tempDir(), "new", "parents", "cdktf.out");
-    expect(runSynth({ dir: envDir({ "lab.yaml": dump(minimalEnv()) }), outdir, out: () => {}, err: () => {} }).exitCode).toBe(0);
+    expect(
+      runSynth({ dir: envDir({ "lab.yaml": dump(minimalEnv()) }), outdir, out: () => {}, err: () => {} }).exitCode,
+    ).toBe(0);
     expect(fs.existsSync(path.join(outdir, "stacks", "lab", "cdk.tf.json"))).toBe(true);
   });
 
   it("refuses an absolute local path", () => {
     const env = { ...minimalEnv(), backend: { type: "local", path: "/var/tf/lab.tfstate" } };
     const lines: string[] = [];
-    expect(runSynth({ dir: envDir({ "lab.yaml": dump(env) }), outdir: tempDir(), out: () => {}, err: (l) => lines.push(l) }).exitCode).toBe(1);
+    expect(
+      runSynth({ dir: envDir({ "lab.yaml": dump(env) }), outdir: tempDir(), out: () => {}, err: (l) => lines.push(l) })
+        .exitCode,
+    ).toBe(1);
     expect(lines.join("\n")).toContain("backend.path: must be relative to the project, not absolute");
   });
 });

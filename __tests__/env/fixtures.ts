@@ -8,9 +8,7 @@ export function minimalEnv(): Record<string, any> {
     clusters: { C0: { hosts: ["H0", "H1", "H2"] } },
     datastores: { DS0: { type: "vmfs6", capacityGb: 500 } },
     bases: { golden: { vm: "VM0", snapshot: "s1", manageSnapshot: true, diskGb: 10 } },
-    groups: [
-      { name: "web", base: "golden", cluster: "C0", datastore: "DS0", network: "VM Network", count: 2 },
-    ],
+    groups: [{ name: "web", base: "golden", cluster: "C0", datastore: "DS0", network: "VM Network", count: 2 }],
   };
 }
 

@@ -7,20 +7,32 @@ import { tempDir } from "../helpers/files";
 function withoutMetadata(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutMetadata);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, withoutMetadata(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, withoutMetadata(v)]),
+    );
   }
   return value;
 }
 
 const GOLDEN = path.join(__dirname, "golden");
-const EXAMPLES = fs.readdirSync("environments").filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5));
+const EXAMPLES = fs
+  .readdirSync("environments")
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => f.slice(0, -5));
 
 describe("example environments", () => {
   const outdir = tempDir();
   let exitCode = -1;
   const printed: string[] = [];
   beforeAll(() => {
-    exitCode = runSynth({ dir: "environments", outdir, out: (l) => printed.push(l), err: (l) => printed.push(l) }).exitCode;
+    exitCode = runSynth({
+      dir: "environments",
+      outdir,
+      out: (l) => printed.push(l),
+      err: (l) => printed.push(l),
+    }).exitCode;
   });
 
   it("synthesize without findings", () => {
@@ -37,7 +49,10 @@ describe("example environments", () => {
 
   it("include a training lab of about 30 non-persistent clones with static addresses, over several groups of one base", () => {
     const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "training-lab", "cdk.tf.json"), "utf8"));
-    const vms = json.resource.vsphere_virtual_machine as Record<string, { for_each: Record<string, { ipv4?: string }>; clone: { template_uuid: string } }>;
+    const vms = json.resource.vsphere_virtual_machine as Record<
+      string,
+      { for_each: Record<string, { ipv4?: string }>; clone: { template_uuid: string } }
+    >;
     const clones = Object.values(vms).flatMap((g) => Object.values(g.for_each));
     expect(clones.length).toBeGreaterThanOrEqual(28);
     expect(clones.every((c) => c.ipv4 !== undefined)).toBe(true);

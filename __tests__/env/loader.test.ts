@@ -27,7 +27,9 @@ describe("environment loader", () => {
   });
 
   it("shows line and column of a YAML syntax error", () => {
-    expect(problemsOf("vsphere:\n  server: [a, b\ndatacenter: DC0\n")[0]).toMatch(/^line \d+, column \d+: YAML syntax error: /);
+    expect(problemsOf("vsphere:\n  server: [a, b\ndatacenter: DC0\n")[0]).toMatch(
+      /^line \d+, column \d+: YAML syntax error: /,
+    );
   });
 
   it("reports every problem at once, each with its field path", () => {
@@ -47,15 +49,25 @@ describe("environment loader", () => {
   });
 
   it("refuses unknown keys with a did-you-mean", () => {
-    expect(withChange((env) => (env.groups[0].namepattern = "web-{nn}"))).toEqual(["groups[0].namepattern: unknown field 'namepattern'; did you mean 'namePattern'?"]);
-    expect(withChange((env) => (env.datacentre = "DC0"))).toEqual(["datacentre: unknown field 'datacentre'; did you mean 'datacenter'?"]);
+    expect(withChange((env) => (env.groups[0].namepattern = "web-{nn}"))).toEqual([
+      "groups[0].namepattern: unknown field 'namepattern'; did you mean 'namePattern'?",
+    ]);
+    expect(withChange((env) => (env.datacentre = "DC0"))).toEqual([
+      "datacentre: unknown field 'datacentre'; did you mean 'datacenter'?",
+    ]);
   });
 
   it("names the field path of a nested value, e.g. groups[1].customization.ipv4.range", () => {
     const found = withChange((env) => {
-      env.groups.push({ ...env.groups[0], name: "db", customization: { ipv4: { range: "10.0.0.x", prefixLength: 24, gateway: "10.0.0.1" } } });
+      env.groups.push({
+        ...env.groups[0],
+        name: "db",
+        customization: { ipv4: { range: "10.0.0.x", prefixLength: 24, gateway: "10.0.0.1" } },
+      });
     });
-    expect(found).toEqual(["groups[1].customization.ipv4.range: must be a range first-last, e.g. 10.0.10.10-10.0.10.50, got '10.0.0.x'"]);
+    expect(found).toEqual([
+      "groups[1].customization.ipv4.range: must be a range first-last, e.g. 10.0.10.10-10.0.10.50, got '10.0.0.x'",
+    ]);
   });
 
   it("checks references: base, cluster, datastore and hosts must be declared", () => {
@@ -69,11 +81,18 @@ describe("environment loader", () => {
       "groups[0].cluster: cluster 'C1' is not declared under clusters; did you mean 'C0'?",
       "groups[0].datastore: datastore 'DS9' is not declared under datastores; did you mean 'DS0'?",
     ]);
-    expect(withChange((env) => (env.groups[0].hosts = ["H7"]))).toEqual(["groups[0].hosts[0]: host 'H7' is not in cluster 'C0'; did you mean 'H0'?"]);
+    expect(withChange((env) => (env.groups[0].hosts = ["H7"]))).toEqual([
+      "groups[0].hosts[0]: host 'H7' is not in cluster 'C0'; did you mean 'H0'?",
+    ]);
   });
 
   it("refuses a member address in a group without a static range", () => {
-    expect(withChange((env) => { delete env.groups[0].count; env.groups[0].members = ["web-01", { name: "web-02", ipv4: "10.0.0.5" }]; })).toEqual([
+    expect(
+      withChange((env) => {
+        delete env.groups[0].count;
+        env.groups[0].members = ["web-01", { name: "web-02", ipv4: "10.0.0.5" }];
+      }),
+    ).toEqual([
       "groups[0].members[1].ipv4: is given but the group has no static customization.ipv4 range, so it would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the address",
     ]);
   });
@@ -85,7 +104,9 @@ describe("environment loader", () => {
   });
 
   it("says what is missing", () => {
-    expect(withChange((env) => delete env.datacenter)).toEqual(["datacenter: is missing; add it: it must be a datacenter name (text)"]);
+    expect(withChange((env) => delete env.datacenter)).toEqual([
+      "datacenter: is missing; add it: it must be a datacenter name (text)",
+    ]);
   });
 
   it("leaves the version unset when the file does not give it (synth then warns)", () => {
@@ -108,7 +129,7 @@ describe("environment loader", () => {
     expect(spec.vsphere.version).toBe("8.0U3");
     expect(spec.datastores.DS0.type).toBeUndefined();
     expect(withChange((e) => (e.vsphere.version = "eight"))).toEqual([
-      "vsphere.version: must be a vSphere version like \"8.0\", \"6.7\" or \"7.0.3\" (an update suffix such as \"8.0U3\" is allowed), got 'eight'",
+      'vsphere.version: must be a vSphere version like "8.0", "6.7" or "7.0.3" (an update suffix such as "8.0U3" is allowed), got \'eight\'',
     ]);
   });
 

@@ -8,7 +8,9 @@ describe("linked-clone report", () => {
   it("describes the training lab: chains, hosts against the limit, storage, findings and a diagram", () => {
     const outdir = tempDir();
     const lines: string[] = [];
-    expect(runSynth({ dir: "environments", outdir, out: (l) => lines.push(l), err: (l) => lines.push(l) }).exitCode).toBe(0);
+    expect(
+      runSynth({ dir: "environments", outdir, out: (l) => lines.push(l), err: (l) => lines.push(l) }).exitCode,
+    ).toBe(0);
     const report = fs.readFileSync(path.join(outdir, "linked-clones-report.md"), "utf8");
     const lab = report.slice(report.indexOf("## training-lab"));
     expect(lab).toContain("30 linked clones in 3 groups of 1 bases.");
@@ -27,8 +29,17 @@ describe("linked-clone report", () => {
     const env = minimalEnv();
     delete env.vsphere.version;
     const lines: string[] = [];
-    expect(runSynth({ dir: envDir({ "lab.yaml": dump(env) }), outdir: tempDir(), out: (l) => lines.push(l), err: (l) => lines.push(l) }).exitCode).toBe(0);
-    expect(lines).toContainEqual(expect.stringMatching(/^warning: .*lab\.yaml: vsphere\.version is not set, so the rules assume vSphere 8\.0/));
+    expect(
+      runSynth({
+        dir: envDir({ "lab.yaml": dump(env) }),
+        outdir: tempDir(),
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+      }).exitCode,
+    ).toBe(0);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^warning: .*lab\.yaml: vsphere\.version is not set, so the rules assume vSphere 8\.0/),
+    );
   });
 
   it("prints the report without a full synth for npm run report", () => {
@@ -36,12 +47,20 @@ describe("linked-clone report", () => {
     env.groups[0].count = 31;
     const outdir = tempDir();
     const lines: string[] = [];
-    const result = runSynth({ dir: envDir({ "lab.yaml": dump(env) }), outdir, report: "print", out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    const result = runSynth({
+      dir: envDir({ "lab.yaml": dump(env) }),
+      outdir,
+      report: "print",
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+    });
     expect(result.exitCode).toBe(0);
     const text = lines.join("\n");
     expect(text).toContain("## lab");
     expect(text).toContain("0 errors, 1 warnings, 0 suppressed or informational.");
-    expect(text).toContain("- **warning** [clone-density] lab/web: base 'golden' (DC0/VM0@s1) serves 31 clones from one base disk, 31 vs 30;");
+    expect(text).toContain(
+      "- **warning** [clone-density] lab/web: base 'golden' (DC0/VM0@s1) serves 31 clones from one base disk, 31 vs 30;",
+    );
     expect(fs.existsSync(path.join(outdir, "stacks"))).toBe(false);
   });
 });

@@ -1,4 +1,13 @@
-import type { AppModel, BaseModel, ClusterFacts, GroupModel, Limits, MemberModel, Site, Suppression } from "../../lib/model/types";
+import type {
+  AppModel,
+  BaseModel,
+  ClusterFacts,
+  GroupModel,
+  Limits,
+  MemberModel,
+  Site,
+  Suppression,
+} from "../../lib/model/types";
 import { ALL_RULES, runRules, type Finding } from "../../lib/rules";
 
 /** Builders of plain models for rule tests: small, explicit, no cdktf. */
@@ -61,10 +70,17 @@ export function group(name: string, opts: GroupOptions = {}): GroupModel {
   };
 }
 
-export function app(groups: GroupModel[], opts: { limits?: Record<string, Limits>; suppress?: Record<string, Suppression[]>; bases?: BaseModel[] } = {}): AppModel {
+export function app(
+  groups: GroupModel[],
+  opts: { limits?: Record<string, Limits>; suppress?: Record<string, Suppression[]>; bases?: BaseModel[] } = {},
+): AppModel {
   const stacks = [...new Set([...groups.map((g) => g.stack), ...(opts.bases ?? []).map((b) => b.stack)])];
   return {
-    stacks: stacks.map((name) => ({ name, limits: opts.limits?.[name] ?? {}, suppressions: opts.suppress?.[name] ?? [] })),
+    stacks: stacks.map((name) => ({
+      name,
+      limits: opts.limits?.[name] ?? {},
+      suppressions: opts.suppress?.[name] ?? [],
+    })),
     bases: opts.bases ?? [...new Map(groups.map((g) => [g.base.path, g.base])).values()],
     groups,
   };

@@ -1,5 +1,12 @@
 import { App, TerraformStack, Testing } from "cdktf";
-import { BaseImage, type BaseImageProps, LinkedCloneGroup, type LinkedCloneGroupProps, VsphereConnection, VsphereInventory } from "../../lib/constructs";
+import {
+  BaseImage,
+  type BaseImageProps,
+  LinkedCloneGroup,
+  type LinkedCloneGroupProps,
+  VsphereConnection,
+  VsphereInventory,
+} from "../../lib/constructs";
 
 export interface TestStack {
   app: App;
@@ -18,12 +25,25 @@ export function testStack(baseProps: Partial<BaseImageProps> = {}, name = "lab")
     clusters: { C0: { hosts: ["H0", "H1", "H2"] } },
     datastores: { DS0: { type: "vmfs6", capacityGb: 500 } },
   });
-  const base = new BaseImage(stack, "golden", { inventory, vm: "VM0", snapshot: "snap-1", manageSnapshot: true, ...baseProps });
+  const base = new BaseImage(stack, "golden", {
+    inventory,
+    vm: "VM0",
+    snapshot: "snap-1",
+    manageSnapshot: true,
+    ...baseProps,
+  });
   return { app, stack, inventory, base };
 }
 
 export function groupProps(t: TestStack, over: Partial<LinkedCloneGroupProps> = {}): LinkedCloneGroupProps {
-  return { base: t.base, cluster: "C0", datastore: "DS0", network: "VM Network", ...(over.members ? {} : { count: 3 }), ...over };
+  return {
+    base: t.base,
+    cluster: "C0",
+    datastore: "DS0",
+    network: "VM Network",
+    ...(over.members ? {} : { count: 3 }),
+    ...over,
+  };
 }
 
 export function addGroup(t: TestStack, id: string, over: Partial<LinkedCloneGroupProps> = {}): LinkedCloneGroup {

@@ -5,7 +5,12 @@ import { formatIpv4, networkOf, parseIpv4, parseIpv4Range } from "../../lib/mode
 
 describe("names", () => {
   it("expands {n}, {nn} and {nnn}", () => {
-    expect([expandPattern("a-{n}", 7), expandPattern("a-{nn}", 7), expandPattern("a-{nnn}", 7), expandPattern("a-{nn}", 123)]).toEqual(["a-7", "a-07", "a-007", "a-123"]);
+    expect([
+      expandPattern("a-{n}", 7),
+      expandPattern("a-{nn}", 7),
+      expandPattern("a-{nnn}", 7),
+      expandPattern("a-{nn}", 123),
+    ]).toEqual(["a-7", "a-07", "a-007", "a-123"]);
   });
 
   it("reads a member's number back by the pattern, else from the name's last digits", () => {
@@ -18,8 +23,18 @@ describe("names", () => {
 
 describe("planMembers", () => {
   it("derives number, address and host from the name alone", () => {
-    const all = planMembers({ group: "web", members: ["web-01", "web-02", "web-03"], range: "10.0.0.10-10.0.0.20", hosts: ["H0", "H1"] });
-    const some = planMembers({ group: "web", members: ["web-03", "web-01"], range: "10.0.0.10-10.0.0.20", hosts: ["H0", "H1"] });
+    const all = planMembers({
+      group: "web",
+      members: ["web-01", "web-02", "web-03"],
+      range: "10.0.0.10-10.0.0.20",
+      hosts: ["H0", "H1"],
+    });
+    const some = planMembers({
+      group: "web",
+      members: ["web-03", "web-01"],
+      range: "10.0.0.10-10.0.0.20",
+      hosts: ["H0", "H1"],
+    });
     expect(all.problems).toEqual([]);
     const byName = Object.fromEntries(all.members.map((m) => [m.name, m]));
     for (const m of some.members) expect(m).toEqual(byName[m.name]);

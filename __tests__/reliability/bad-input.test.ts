@@ -9,7 +9,20 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { changed, INTERNAL_MESSAGE, runCli, STACK_TRACE, synthFolder, tempDir, toYaml, validEnv, walkFiles, writeFiles, type Env, type SynthRun } from "./helpers";
+import {
+  changed,
+  INTERNAL_MESSAGE,
+  runCli,
+  STACK_TRACE,
+  synthFolder,
+  tempDir,
+  toYaml,
+  validEnv,
+  walkFiles,
+  writeFiles,
+  type Env,
+  type SynthRun,
+} from "./helpers";
 
 type Files = Record<string, string | Buffer>;
 
@@ -52,114 +65,455 @@ const CASES: Case[] = [
   { name: "empty file", files: { "lab.yaml": "" }, ...cfg("", /empty/, /vsphere/) },
   { name: "whitespace-only file", files: { "lab.yaml": "  \n\t\n   \n" }, ...cfg("", /empty/) },
   { name: "comment-only file", files: { "lab.yaml": "# nothing yet\n" }, ...cfg("", /not a mapping/, /vsphere:/) },
-  { name: "top-level list instead of a mapping", files: { "lab.yaml": "- vsphere: {server: vc}\n- datacenter: DC0\n" }, ...cfg("", /a list of 2, not a mapping/) },
+  {
+    name: "top-level list instead of a mapping",
+    files: { "lab.yaml": "- vsphere: {server: vc}\n- datacenter: DC0\n" },
+    ...cfg("", /a list of 2, not a mapping/),
+  },
   { name: "top-level scalar", files: { "lab.yaml": "hello world\n" }, ...cfg("", /'hello world', not a mapping/) },
-  { name: "huge file (> 1 MiB)", files: { "lab.yaml": `# ${"x".repeat(1024 * 1024 + 10)}\n${toYaml(validEnv())}` }, ...cfg("", /bytes, over the limit of 1048576/, /split/) },
+  {
+    name: "huge file (> 1 MiB)",
+    files: { "lab.yaml": `# ${"x".repeat(1024 * 1024 + 10)}\n${toYaml(validEnv())}` },
+    ...cfg("", /bytes, over the limit of 1048576/, /split/),
+  },
   { name: "YAML bomb (billion laughs aliases)", files: { "lab.yaml": billionLaughs() }, ...cfg("", /alias/i) },
-  { name: "binary garbage (NUL bytes)", files: { "lab.yaml": Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x41, 0x0a, 0x00]) }, ...cfg("", /not a mapping|YAML syntax error/) },
+  {
+    name: "binary garbage (NUL bytes)",
+    files: { "lab.yaml": Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x41, 0x0a, 0x00]) },
+    ...cfg("", /not a mapping|YAML syntax error/),
+  },
   // --- YAML syntax: line and column shown --------------------------------------
-  { name: "unclosed flow sequence", files: UNCLOSED, ...cfg("line ", /^\s*\S*lab\.yaml: line \d+, column \d+: YAML syntax error/, /\]/) },
-  { name: "tab indentation", files: labText((t) => t.replace("  server:", "\tserver:")), ...cfg("line 2, column 1", /YAML syntax error: Tabs/) },
-  { name: "duplicate key", files: labText((t) => `${t}datacenter: DC1\n`), ...cfg(`line ${VALID_LINES + 1}, column 1`, /unique/) },
-  { name: "multiple YAML documents", files: labText((t) => `${t}---\ndatacenter: DC1\n`), ...cfg(`line ${VALID_LINES + 1}, column 1`, /more than one YAML document/) },
-  { name: "deeply nested flow collections", files: { "lab.yaml": `vsphere: ${"[".repeat(3000)}${"]".repeat(3000)}\n` }, ...cfg("line 1, column", /YAML syntax error/, /nest/i) },
+  {
+    name: "unclosed flow sequence",
+    files: UNCLOSED,
+    ...cfg("line ", /^\s*\S*lab\.yaml: line \d+, column \d+: YAML syntax error/, /\]/),
+  },
+  {
+    name: "tab indentation",
+    files: labText((t) => t.replace("  server:", "\tserver:")),
+    ...cfg("line 2, column 1", /YAML syntax error: Tabs/),
+  },
+  {
+    name: "duplicate key",
+    files: labText((t) => `${t}datacenter: DC1\n`),
+    ...cfg(`line ${VALID_LINES + 1}, column 1`, /unique/),
+  },
+  {
+    name: "multiple YAML documents",
+    files: labText((t) => `${t}---\ndatacenter: DC1\n`),
+    ...cfg(`line ${VALID_LINES + 1}, column 1`, /more than one YAML document/),
+  },
+  {
+    name: "deeply nested flow collections",
+    files: { "lab.yaml": `vsphere: ${"[".repeat(3000)}${"]".repeat(3000)}\n` },
+    ...cfg("line 1, column", /YAML syntax error/, /nest/i),
+  },
   // --- wrong types ----------------------------------------------------------------
-  { name: "count as text", files: lab((e) => (group(e).count = "four")), ...cfg("groups[0].count", /must be a number/, /'four'/) },
+  {
+    name: "count as text",
+    files: lab((e) => (group(e).count = "four")),
+    ...cfg("groups[0].count", /must be a number/, /'four'/),
+  },
   { name: "cpus not whole", files: lab((e) => (group(e).cpus = 2.5)), ...cfg("groups[0].cpus", /whole number/) },
-  { name: "count .inf", files: labText((t) => t.replace("count: 3", "count: .inf")), ...cfg("groups[0].count", /number/, /Infinity/) },
-  { name: "cpus .nan", files: labText((t) => t.replace("count: 3", "count: 3\n    cpus: .nan")), ...cfg("groups[0].cpus", /number/, /NaN/) },
-  { name: "boolean as yes-string", files: lab((e) => (e.vsphere.allowUnverifiedSsl = "yes")), ...cfg("vsphere.allowUnverifiedSsl", /true or false/) },
+  {
+    name: "count .inf",
+    files: labText((t) => t.replace("count: 3", "count: .inf")),
+    ...cfg("groups[0].count", /number/, /Infinity/),
+  },
+  {
+    name: "cpus .nan",
+    files: labText((t) => t.replace("count: 3", "count: 3\n    cpus: .nan")),
+    ...cfg("groups[0].cpus", /number/, /NaN/),
+  },
+  {
+    name: "boolean as yes-string",
+    files: lab((e) => (e.vsphere.allowUnverifiedSsl = "yes")),
+    ...cfg("vsphere.allowUnverifiedSsl", /true or false/),
+  },
   { name: "groups as a mapping", files: lab((e) => (e.groups = { web: group(e) })), ...cfg("groups", /array|list/i) },
   { name: "hosts as a string", files: lab((e) => (group(e).hosts = "H0")), ...cfg("groups[0].hosts", /array|list/i) },
   { name: "empty network", files: lab((e) => (group(e).network = null)), ...cfg("groups[0].network", /network name/) },
   { name: "missing datacenter", files: lab((e) => delete e.datacenter), ...cfg("datacenter", /missing/, /add it/) },
-  { name: "bad version", files: lab((e) => (e.vsphere.version = "eight")), ...cfg("vsphere.version", /vSphere version like "8.0"/) },
-  { name: "unknown datastore type", files: lab((e) => (e.datastores.DS0.type = "vmfs7")), ...cfg("datastores.DS0.type", /vmfs6/) },
-  { name: "misspelt disk mode", files: lab((e) => (group(e).diskMode = "persistant")), ...cfg("groups[0].diskMode", /did you mean 'persistent'/) },
-  { name: "unknown backend type", files: lab((e) => (e.backend = { type: "s4" })), ...cfg("backend.type", /'s4'/, /did you mean 's3'/) },
-  { name: "backend without a type", files: lab((e) => (e.backend = { bucket: "b" })), ...cfg("backend.type", /missing|one of local, s3, pg, http, remote/) },
-  { name: "absolute local state path", files: lab((e) => (e.backend = { type: "local", path: "/var/state/lab.tfstate" })), ...cfg("backend.path", /relative/) },
+  {
+    name: "bad version",
+    files: lab((e) => (e.vsphere.version = "eight")),
+    ...cfg("vsphere.version", /vSphere version like "8.0"/),
+  },
+  {
+    name: "unknown datastore type",
+    files: lab((e) => (e.datastores.DS0.type = "vmfs7")),
+    ...cfg("datastores.DS0.type", /vmfs6/),
+  },
+  {
+    name: "misspelt disk mode",
+    files: lab((e) => (group(e).diskMode = "persistant")),
+    ...cfg("groups[0].diskMode", /did you mean 'persistent'/),
+  },
+  {
+    name: "unknown backend type",
+    files: lab((e) => (e.backend = { type: "s4" })),
+    ...cfg("backend.type", /'s4'/, /did you mean 's3'/),
+  },
+  {
+    name: "backend without a type",
+    files: lab((e) => (e.backend = { bucket: "b" })),
+    ...cfg("backend.type", /missing|one of local, s3, pg, http, remote/),
+  },
+  {
+    name: "absolute local state path",
+    files: lab((e) => (e.backend = { type: "local", path: "/var/state/lab.tfstate" })),
+    ...cfg("backend.path", /relative/),
+  },
   // --- unknown keys: did you mean -------------------------------------------------
-  { name: "unknown key cpu", files: lab((e) => (group(e).cpu = 2)), ...cfg("groups[0].cpu", /unknown field 'cpu'/, /did you mean 'cpus'/) },
-  { name: "unknown key sever", files: lab((e) => ((e.vsphere.sever = e.vsphere.server), delete e.vsphere.server)), ...cfg("vsphere.sever", /did you mean 'server'/) },
-  { name: "unknown top-level key datacentre", files: lab((e) => ((e.datacentre = e.datacenter), delete e.datacenter)), ...cfg("datacentre", /did you mean 'datacenter'/) },
-  { name: "unknown key far from any", files: lab((e) => (group(e).zzzzzzzz = 1)), ...cfg("groups[0].zzzzzzzz", /unknown field/, /known fields here: .*namePattern/) },
+  {
+    name: "unknown key cpu",
+    files: lab((e) => (group(e).cpu = 2)),
+    ...cfg("groups[0].cpu", /unknown field 'cpu'/, /did you mean 'cpus'/),
+  },
+  {
+    name: "unknown key sever",
+    files: lab((e) => ((e.vsphere.sever = e.vsphere.server), delete e.vsphere.server)),
+    ...cfg("vsphere.sever", /did you mean 'server'/),
+  },
+  {
+    name: "unknown top-level key datacentre",
+    files: lab((e) => ((e.datacentre = e.datacenter), delete e.datacenter)),
+    ...cfg("datacentre", /did you mean 'datacenter'/),
+  },
+  {
+    name: "unknown key far from any",
+    files: lab((e) => (group(e).zzzzzzzz = 1)),
+    ...cfg("groups[0].zzzzzzzz", /unknown field/, /known fields here: .*namePattern/),
+  },
   // --- numbers out of range ----------------------------------------------------------
   { name: "count 100000", files: lab((e) => (group(e).count = 100000)), ...cfg("groups[0].count", /at most 10000/) },
   { name: "count 0", files: lab((e) => (group(e).count = 0)), ...cfg("groups[0].count", /at least 1/) },
   { name: "count -3", files: lab((e) => (group(e).count = -3)), ...cfg("groups[0].count", /at least 1/) },
   { name: "cpus 0", files: lab((e) => (group(e).cpus = 0)), ...cfg("groups[0].cpus", /at least 1/) },
   { name: "memoryMb -1", files: lab((e) => (group(e).memoryMb = -1)), ...cfg("groups[0].memoryMb", /at least 4/) },
-  { name: "prefixLength 33", files: lab((e) => (group(e).customization.ipv4.prefixLength = 33)), ...cfg("groups[0].customization.ipv4.prefixLength", /at most 32/) },
-  { name: "prefixLength 0", files: lab((e) => (group(e).customization.ipv4.prefixLength = 0)), ...cfg("groups[0].customization.ipv4.prefixLength", /at least 1/) },
-  { name: "waitForGuestNetMinutes -5", files: lab((e) => (group(e).waitForGuestNetMinutes = -5)), ...cfg("groups[0].waitForGuestNetMinutes", /at least 0/) },
-  { name: "capacityGb 0", files: lab((e) => (e.datastores.DS0.capacityGb = 0)), ...cfg("datastores.DS0.capacityGb", /more than 0/) },
-  { name: "limits.maxClonesPerChain 0", files: lab((e) => (e.limits = { maxClonesPerChain: 0 })), ...cfg("limits.maxClonesPerChain", /at least 1/) },
+  {
+    name: "prefixLength 33",
+    files: lab((e) => (group(e).customization.ipv4.prefixLength = 33)),
+    ...cfg("groups[0].customization.ipv4.prefixLength", /at most 32/),
+  },
+  {
+    name: "prefixLength 0",
+    files: lab((e) => (group(e).customization.ipv4.prefixLength = 0)),
+    ...cfg("groups[0].customization.ipv4.prefixLength", /at least 1/),
+  },
+  {
+    name: "waitForGuestNetMinutes -5",
+    files: lab((e) => (group(e).waitForGuestNetMinutes = -5)),
+    ...cfg("groups[0].waitForGuestNetMinutes", /at least 0/),
+  },
+  {
+    name: "capacityGb 0",
+    files: lab((e) => (e.datastores.DS0.capacityGb = 0)),
+    ...cfg("datastores.DS0.capacityGb", /more than 0/),
+  },
+  {
+    name: "limits.maxClonesPerChain 0",
+    files: lab((e) => (e.limits = { maxClonesPerChain: 0 })),
+    ...cfg("limits.maxClonesPerChain", /at least 1/),
+  },
   // --- missing references -------------------------------------------------------------
-  { name: "undeclared base", files: lab((e) => (group(e).base = "goldn")), ...cfg("groups[0].base", /not declared/, /did you mean 'golden'/) },
-  { name: "undeclared cluster", files: lab((e) => (group(e).cluster = "C9")), ...cfg("groups[0].cluster", /not declared/) },
-  { name: "undeclared datastore", files: lab((e) => (group(e).datastore = "DS9")), ...cfg("groups[0].datastore", /not declared/) },
-  { name: "host not in the cluster", files: lab((e) => (group(e).hosts = ["H0", "H7"])), ...cfg("groups[0].hosts[1]", /not in cluster 'C0'/) },
-  { name: "hosts without cluster facts", files: lab((e) => (delete e.clusters.C0.hosts, (group(e).hosts = ["H0"]))), ...cfg("groups[0].hosts", /declares no hosts/) },
+  {
+    name: "undeclared base",
+    files: lab((e) => (group(e).base = "goldn")),
+    ...cfg("groups[0].base", /not declared/, /did you mean 'golden'/),
+  },
+  {
+    name: "undeclared cluster",
+    files: lab((e) => (group(e).cluster = "C9")),
+    ...cfg("groups[0].cluster", /not declared/),
+  },
+  {
+    name: "undeclared datastore",
+    files: lab((e) => (group(e).datastore = "DS9")),
+    ...cfg("groups[0].datastore", /not declared/),
+  },
+  {
+    name: "host not in the cluster",
+    files: lab((e) => (group(e).hosts = ["H0", "H7"])),
+    ...cfg("groups[0].hosts[1]", /not in cluster 'C0'/),
+  },
+  {
+    name: "hosts without cluster facts",
+    files: lab((e) => (delete e.clusters.C0.hosts, (group(e).hosts = ["H0"]))),
+    ...cfg("groups[0].hosts", /declares no hosts/),
+  },
   // Names that are properties of every JavaScript object must not pass as declared.
-  { name: "base named toString", files: lab((e) => (group(e).base = "toString")), ...cfg("groups[0].base", /not declared/) },
-  { name: "cluster named constructor", files: lab((e) => (group(e).cluster = "constructor")), ...cfg("groups[0].cluster", /not declared/) },
-  { name: "datastore named hasOwnProperty", files: lab((e) => (group(e).datastore = "hasOwnProperty")), ...cfg("groups[0].datastore", /not declared/) },
-  { name: "unknown key named toString", files: lab((e) => (e.vsphere.toString = 1)), ...cfg("vsphere.toString", /unknown field 'toString'/) },
+  {
+    name: "base named toString",
+    files: lab((e) => (group(e).base = "toString")),
+    ...cfg("groups[0].base", /not declared/),
+  },
+  {
+    name: "cluster named constructor",
+    files: lab((e) => (group(e).cluster = "constructor")),
+    ...cfg("groups[0].cluster", /not declared/),
+  },
+  {
+    name: "datastore named hasOwnProperty",
+    files: lab((e) => (group(e).datastore = "hasOwnProperty")),
+    ...cfg("groups[0].datastore", /not declared/),
+  },
+  {
+    name: "unknown key named toString",
+    files: lab((e) => (e.vsphere.toString = 1)),
+    ...cfg("vsphere.toString", /unknown field 'toString'/),
+  },
   // --- duplicates ------------------------------------------------------------------------
-  { name: "duplicate group names", files: lab((e) => e.groups.push({ ...group(e), namePattern: "other-{nn}", customization: undefined })), ...cfg("groups[1].name", /already used by groups\[0\]/) },
-  { name: "duplicate member names", files: lab((e) => ((group(e).members = ["web-01", "web-02", "web-01"]), delete group(e).count)), ...cfg("groups[0].members", /'web-01' is listed more than once/) },
-  { name: "member with surrounding spaces next to the same name", files: lab((e) => ((group(e).members = [" web-01", "web-01"]), delete group(e).count)), ...cfg("groups[0].members", /more than once/) },
-  { name: "two groups with the same VM names", files: lab((e) => e.groups.push({ ...group(e), name: "web2", customization: undefined })), ...rule("vm-name", /'web-01'/, /unique/) },
+  {
+    name: "duplicate group names",
+    files: lab((e) => e.groups.push({ ...group(e), namePattern: "other-{nn}", customization: undefined })),
+    ...cfg("groups[1].name", /already used by groups\[0\]/),
+  },
+  {
+    name: "duplicate member names",
+    files: lab((e) => ((group(e).members = ["web-01", "web-02", "web-01"]), delete group(e).count)),
+    ...cfg("groups[0].members", /'web-01' is listed more than once/),
+  },
+  {
+    name: "member with surrounding spaces next to the same name",
+    files: lab((e) => ((group(e).members = [" web-01", "web-01"]), delete group(e).count)),
+    ...cfg("groups[0].members", /more than once/),
+  },
+  {
+    name: "two groups with the same VM names",
+    files: lab((e) => e.groups.push({ ...group(e), name: "web2", customization: undefined })),
+    ...rule("vm-name", /'web-01'/, /unique/),
+  },
   // (same VM names in two files: see CROSS_FILE below)
   // --- names -----------------------------------------------------------------------------
-  { name: "group name with an accent (wéb)", files: lab((e) => (group(e).name = "wéb")), ...cfg("groups[0].name", /lower-case letters, digits/) },
-  { name: "group name in upper case", files: lab((e) => (group(e).name = "Web")), ...cfg("groups[0].name", /lower-case/) },
-  { name: "group name with a space", files: lab((e) => (group(e).name = "web tier")), ...cfg("groups[0].name", /lower-case/) },
-  { name: "VM name with '/'", files: lab((e) => ((group(e).members = ["web/01"]), delete group(e).count, delete group(e).customization)), ...rule("vm-name", /'web\/01'/, /\/ \\ or %/) },
-  { name: "VM name with '%'", files: lab((e) => ((group(e).members = ["web%01"]), delete group(e).count, delete group(e).customization)), ...rule("vm-name", /'web%01'/) },
-  { name: "VM name over 80 characters", files: lab((e) => ((group(e).namePattern = `${"w".repeat(80)}-{nn}`), delete group(e).customization)), ...rule("vm-name", /too long/, /81 characters|83 characters/) },
-  { name: "Linux host name with '_'", files: lab((e) => (group(e).namePattern = "web_{nn}")), ...rule("hostname", /'web_01'/, /not a valid host name/) },
-  { name: "Linux host name with an accent (wéb-01)", files: lab((e) => (group(e).namePattern = "wéb-{nn}")), ...rule("hostname", /'wéb-01'/, /not a valid host name/) },
-  { name: "Windows host name over 15", files: lab((e) => ((e.bases.golden = { vm: "win", template: true, guestOs: "windows" }), (group(e).namePattern = "windows-server-{nn}"))), ...rule("hostname", /Windows host name/, /too long/) },
+  {
+    name: "group name with an accent (wéb)",
+    files: lab((e) => (group(e).name = "wéb")),
+    ...cfg("groups[0].name", /lower-case letters, digits/),
+  },
+  {
+    name: "group name in upper case",
+    files: lab((e) => (group(e).name = "Web")),
+    ...cfg("groups[0].name", /lower-case/),
+  },
+  {
+    name: "group name with a space",
+    files: lab((e) => (group(e).name = "web tier")),
+    ...cfg("groups[0].name", /lower-case/),
+  },
+  {
+    name: "VM name with '/'",
+    files: lab((e) => ((group(e).members = ["web/01"]), delete group(e).count, delete group(e).customization)),
+    ...rule("vm-name", /'web\/01'/, /\/ \\ or %/),
+  },
+  {
+    name: "VM name with '%'",
+    files: lab((e) => ((group(e).members = ["web%01"]), delete group(e).count, delete group(e).customization)),
+    ...rule("vm-name", /'web%01'/),
+  },
+  {
+    name: "VM name over 80 characters",
+    files: lab((e) => ((group(e).namePattern = `${"w".repeat(80)}-{nn}`), delete group(e).customization)),
+    ...rule("vm-name", /too long/, /81 characters|83 characters/),
+  },
+  {
+    name: "Linux host name with '_'",
+    files: lab((e) => (group(e).namePattern = "web_{nn}")),
+    ...rule("hostname", /'web_01'/, /not a valid host name/),
+  },
+  {
+    name: "Linux host name with an accent (wéb-01)",
+    files: lab((e) => (group(e).namePattern = "wéb-{nn}")),
+    ...rule("hostname", /'wéb-01'/, /not a valid host name/),
+  },
+  {
+    name: "Windows host name over 15",
+    files: lab(
+      (e) => (
+        (e.bases.golden = { vm: "win", template: true, guestOs: "windows" }),
+        (group(e).namePattern = "windows-server-{nn}")
+      ),
+    ),
+    ...rule("hostname", /Windows host name/, /too long/),
+  },
   // --- environment folders and file names ---------------------------------------------
-  { name: "file name with a space", files: { "my lab.yaml": toYaml(validEnv()) }, config: { file: "my lab.yaml", field: "", words: [/valid stack name/, /rename/] } },
-  { name: "file name in upper case", files: { "Lab.yaml": toYaml(validEnv()) }, config: { file: "Lab.yaml", field: "", words: [/valid stack name/, /lower-case/] } },
-  { name: "file name with a dot", files: { "lab.v2.yaml": toYaml(validEnv()) }, config: { file: "lab.v2.yaml", field: "", words: [/valid stack name/] } },
-  { name: ".yml extension", files: { "lab.yml": toYaml(validEnv()) }, config: { file: "lab.yml", field: "", words: [/\.yaml/, /rename/] } },
-  { name: "folder with only a non-YAML file", files: { "README.md": "# labs\n" }, config: { file: "", field: "", words: [/holds no environment \(\.yaml\) files/] } },
-  { name: "empty folder", setup: () => tempDir("lc-empty-"), config: { file: "", field: "", words: [/holds no environment/] } },
-  { name: "missing folder (relative ../ path)", setup: () => path.join("..", "no-such-folder-lc-reliability"), config: { file: "no-such-folder-lc-reliability", field: "", words: [/does not exist/, /LINKED_CLONES_ENV_DIR/] } },
-  { name: "folder is a file", setup: () => path.join(writeFiles(tempDir("lc-file-"), { "envs": "x" }), "envs"), config: { file: "envs", field: "", words: [/cannot be read/] } },
-  { name: "lab.yaml is a folder", setup: () => { const d = tempDir("lc-dir-"); fs.mkdirSync(path.join(d, "lab.yaml")); return d; }, config: { file: "lab.yaml", field: "", words: [/not a regular file/] } },
+  {
+    name: "file name with a space",
+    files: { "my lab.yaml": toYaml(validEnv()) },
+    config: { file: "my lab.yaml", field: "", words: [/valid stack name/, /rename/] },
+  },
+  {
+    name: "file name in upper case",
+    files: { "Lab.yaml": toYaml(validEnv()) },
+    config: { file: "Lab.yaml", field: "", words: [/valid stack name/, /lower-case/] },
+  },
+  {
+    name: "file name with a dot",
+    files: { "lab.v2.yaml": toYaml(validEnv()) },
+    config: { file: "lab.v2.yaml", field: "", words: [/valid stack name/] },
+  },
+  {
+    name: ".yml extension",
+    files: { "lab.yml": toYaml(validEnv()) },
+    config: { file: "lab.yml", field: "", words: [/\.yaml/, /rename/] },
+  },
+  {
+    name: "folder with only a non-YAML file",
+    files: { "README.md": "# labs\n" },
+    config: { file: "", field: "", words: [/holds no environment \(\.yaml\) files/] },
+  },
+  {
+    name: "empty folder",
+    setup: () => tempDir("lc-empty-"),
+    config: { file: "", field: "", words: [/holds no environment/] },
+  },
+  {
+    name: "missing folder (relative ../ path)",
+    setup: () => path.join("..", "no-such-folder-lc-reliability"),
+    config: { file: "no-such-folder-lc-reliability", field: "", words: [/does not exist/, /LINKED_CLONES_ENV_DIR/] },
+  },
+  {
+    name: "folder is a file",
+    setup: () => path.join(writeFiles(tempDir("lc-file-"), { envs: "x" }), "envs"),
+    config: { file: "envs", field: "", words: [/cannot be read/] },
+  },
+  {
+    name: "lab.yaml is a folder",
+    setup: () => {
+      const d = tempDir("lc-dir-");
+      fs.mkdirSync(path.join(d, "lab.yaml"));
+      return d;
+    },
+    config: { file: "lab.yaml", field: "", words: [/not a regular file/] },
+  },
   // --- group structure ------------------------------------------------------------------
-  { name: "both count and members", files: lab((e) => (group(e).members = ["web-01"])), ...cfg("groups[0].count", /both given/, /use one/) },
-  { name: "neither count nor members", files: lab((e) => delete group(e).count), ...cfg("groups[0].count", /neither count nor members/) },
-  { name: "namePattern without placeholder", files: lab((e) => (group(e).namePattern = "web")), ...cfg("groups[0].namePattern", /no number placeholder/, /\{nn\}/) },
-  { name: "reversed range 10.0.0.50-10.0.0.10", files: lab((e) => (group(e).customization.ipv4.range = "10.0.10.50-10.0.10.10")), ...cfg("groups[0].customization.ipv4.range", /malformed/, /first <= last/) },
-  { name: "range without a dash", files: lab((e) => (group(e).customization.ipv4.range = "10.0.10.10")), ...cfg("groups[0].customization.ipv4.range", /first-last/) },
-  { name: "range too small", files: lab((e) => ((group(e).customization.ipv4.range = "10.0.10.10-10.0.10.11"), (group(e).count = 5))), ...cfg("groups[0].customization.ipv4.range", /2 addresses/, /needs 5/, /widen/) },
-  { name: "gateway not an address", files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10")), ...cfg("groups[0].customization.ipv4.gateway", /IPv4 address/) },
-  { name: "member ipv4 not an address", files: lab((e) => ((group(e).members = [{ name: "web-01", ipv4: "10.0.10.300" }]), delete group(e).count)), ...cfg("groups[0].members[0].ipv4", /IPv4 address a\.b\.c\.d/, /'10\.0\.10\.300'/) },
-  { name: "both cluster and resourcePool", files: lab((e) => (group(e).resourcePool = "C0/Resources")), ...cfg("groups[0]", /both cluster and resourcePool/) },
-  { name: "neither cluster nor resourcePool", files: lab((e) => (delete group(e).cluster, delete group(e).hosts)), ...cfg("groups[0]", /neither cluster nor resourcePool/) },
-  { name: "manageSnapshot without a snapshot name", files: lab((e) => delete e.bases.golden.snapshot), ...cfg("bases.golden.snapshot", /manageSnapshot/) },
+  {
+    name: "both count and members",
+    files: lab((e) => (group(e).members = ["web-01"])),
+    ...cfg("groups[0].count", /both given/, /use one/),
+  },
+  {
+    name: "neither count nor members",
+    files: lab((e) => delete group(e).count),
+    ...cfg("groups[0].count", /neither count nor members/),
+  },
+  {
+    name: "namePattern without placeholder",
+    files: lab((e) => (group(e).namePattern = "web")),
+    ...cfg("groups[0].namePattern", /no number placeholder/, /\{nn\}/),
+  },
+  {
+    name: "reversed range 10.0.0.50-10.0.0.10",
+    files: lab((e) => (group(e).customization.ipv4.range = "10.0.10.50-10.0.10.10")),
+    ...cfg("groups[0].customization.ipv4.range", /malformed/, /first <= last/),
+  },
+  {
+    name: "range without a dash",
+    files: lab((e) => (group(e).customization.ipv4.range = "10.0.10.10")),
+    ...cfg("groups[0].customization.ipv4.range", /first-last/),
+  },
+  {
+    name: "range too small",
+    files: lab((e) => ((group(e).customization.ipv4.range = "10.0.10.10-10.0.10.11"), (group(e).count = 5))),
+    ...cfg("groups[0].customization.ipv4.range", /2 addresses/, /needs 5/, /widen/),
+  },
+  {
+    name: "gateway not an address",
+    files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10")),
+    ...cfg("groups[0].customization.ipv4.gateway", /IPv4 address/),
+  },
+  {
+    name: "member ipv4 not an address",
+    files: lab((e) => ((group(e).members = [{ name: "web-01", ipv4: "10.0.10.300" }]), delete group(e).count)),
+    ...cfg("groups[0].members[0].ipv4", /IPv4 address a\.b\.c\.d/, /'10\.0\.10\.300'/),
+  },
+  {
+    name: "both cluster and resourcePool",
+    files: lab((e) => (group(e).resourcePool = "C0/Resources")),
+    ...cfg("groups[0]", /both cluster and resourcePool/),
+  },
+  {
+    name: "neither cluster nor resourcePool",
+    files: lab((e) => (delete group(e).cluster, delete group(e).hosts)),
+    ...cfg("groups[0]", /neither cluster nor resourcePool/),
+  },
+  {
+    name: "manageSnapshot without a snapshot name",
+    files: lab((e) => delete e.bases.golden.snapshot),
+    ...cfg("bases.golden.snapshot", /manageSnapshot/),
+  },
   // --- rule errors ------------------------------------------------------------------------
-  { name: "gateway inside the range", files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10.20")), ...rule("ip-pool", /includes the gateway address 10\.0\.10\.20/) },
-  { name: "range outside the gateway's network", files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.99.1")), ...rule("ip-pool", /not inside the gateway's network/) },
-  { name: "two groups handing out one address", files: lab((e) => e.groups.push({ ...group(e), name: "api", namePattern: "api-{nn}" })), ...rule("ip-pool", /handed out 2 times/) },
-  { name: "template base with a snapshot", files: lab((e) => (e.bases.golden = { vm: "tmpl", template: true, snapshot: "s1" })), ...rule("snapshot-source", /template but names a snapshot, snapshot 's1' vs none/) },
-  { name: "VM base without a snapshot", files: lab((e) => (e.bases.golden = { vm: "src" })), ...rule("snapshot-source", /without a snapshot/) },
-  { name: "datastoreCluster", files: lab((e) => ((group(e).datastoreCluster = "DSC0"), delete group(e).datastore)), ...rule("storage-drs", /datastore cluster 'DSC0'/, /set datastore/) },
-  { name: "chain over maxClonesPerChain", files: lab((e) => (e.limits = { maxClonesPerChain: 2 })), ...rule("chain-size", /3 vs 2|limits\.maxClonesPerChain/) },
-  { name: "chain over maxHostsPerChain", files: lab((e) => (e.limits = { maxHostsPerChain: 2 })), ...rule("chain-hosts", /3 vs 2|hosts/) },
-  { name: "HA cluster on vSphere 4.1", files: lab((e) => ((e.vsphere.version = "4.1"), (e.clusters.C0.haEnabled = true))), ...rule("ha-cluster", /HA/) },
+  {
+    name: "gateway inside the range",
+    files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10.20")),
+    ...rule("ip-pool", /includes the gateway address 10\.0\.10\.20/),
+  },
+  {
+    name: "range outside the gateway's network",
+    files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.99.1")),
+    ...rule("ip-pool", /not inside the gateway's network/),
+  },
+  {
+    name: "two groups handing out one address",
+    files: lab((e) => e.groups.push({ ...group(e), name: "api", namePattern: "api-{nn}" })),
+    ...rule("ip-pool", /handed out 2 times/),
+  },
+  {
+    name: "template base with a snapshot",
+    files: lab((e) => (e.bases.golden = { vm: "tmpl", template: true, snapshot: "s1" })),
+    ...rule("snapshot-source", /template but names a snapshot, snapshot 's1' vs none/),
+  },
+  {
+    name: "VM base without a snapshot",
+    files: lab((e) => (e.bases.golden = { vm: "src" })),
+    ...rule("snapshot-source", /without a snapshot/),
+  },
+  {
+    name: "datastoreCluster",
+    files: lab((e) => ((group(e).datastoreCluster = "DSC0"), delete group(e).datastore)),
+    ...rule("storage-drs", /datastore cluster 'DSC0'/, /set datastore/),
+  },
+  {
+    name: "chain over maxClonesPerChain",
+    files: lab((e) => (e.limits = { maxClonesPerChain: 2 })),
+    ...rule("chain-size", /3 vs 2|limits\.maxClonesPerChain/),
+  },
+  {
+    name: "chain over maxHostsPerChain",
+    files: lab((e) => (e.limits = { maxHostsPerChain: 2 })),
+    ...rule("chain-hosts", /3 vs 2|hosts/),
+  },
+  {
+    name: "HA cluster on vSphere 4.1",
+    files: lab((e) => ((e.vsphere.version = "4.1"), (e.clusters.C0.haEnabled = true))),
+    ...rule("ha-cluster", /HA/),
+  },
   // --- secrets and suppressions -----------------------------------------------------------
-  { name: "secret in the file (backend.secretKey)", files: lab((e) => (e.backend = { type: "s3", bucket: "b", key: "k", secretKey: "x" })), ...cfg("backend.secretKey", /AWS_SECRET_ACCESS_KEY/) },
-  { name: "suppression of an unknown rule id", files: lab((e) => (e.suppress = [{ rule: "vm-names", reason: "legacy names" }])), ...cfg("suppress[0].rule", /rule id/, /did you mean 'vm-name'/) },
-  { name: "suppression with an empty reason", files: lab((e) => (e.suppress = [{ rule: "vm-name", reason: "" }])), ...cfg("suppress[0].reason", /must not be empty/, /reason/) },
-  { name: "suppression with a blank reason", files: lab((e) => (e.suppress = [{ rule: "vm-name", reason: "   " }])), ...cfg("suppress[0].reason", /must not be empty/) },
-  { name: "group suppression without a reason", files: lab((e) => (group(e).suppress = [{ rule: "clone-density" }])), ...cfg("groups[0].suppress[0].reason", /missing/) },
+  {
+    name: "secret in the file (backend.secretKey)",
+    files: lab((e) => (e.backend = { type: "s3", bucket: "b", key: "k", secretKey: "x" })),
+    ...cfg("backend.secretKey", /AWS_SECRET_ACCESS_KEY/),
+  },
+  {
+    name: "suppression of an unknown rule id",
+    files: lab((e) => (e.suppress = [{ rule: "vm-names", reason: "legacy names" }])),
+    ...cfg("suppress[0].rule", /rule id/, /did you mean 'vm-name'/),
+  },
+  {
+    name: "suppression with an empty reason",
+    files: lab((e) => (e.suppress = [{ rule: "vm-name", reason: "" }])),
+    ...cfg("suppress[0].reason", /must not be empty/, /reason/),
+  },
+  {
+    name: "suppression with a blank reason",
+    files: lab((e) => (e.suppress = [{ rule: "vm-name", reason: "   " }])),
+    ...cfg("suppress[0].reason", /must not be empty/),
+  },
+  {
+    name: "group suppression without a reason",
+    files: lab((e) => (group(e).suppress = [{ rule: "clone-density" }])),
+    ...cfg("groups[0].suppress[0].reason", /missing/),
+  },
 ];
 
 /** Same VM names in the same datacenter from two files: the vm-name rule, in both stacks. */
@@ -175,9 +529,14 @@ function run(c: Case): SynthRun {
 
 function expectAnswered(c: Case, r: SynthRun): void {
   // No exception escaped (main.ts would print it with a stack trace and exit 2).
-  expect({ thrown: r.thrown === undefined ? undefined : String((r.thrown as Error).stack ?? r.thrown) }).toEqual({ thrown: undefined });
+  expect({ thrown: r.thrown === undefined ? undefined : String((r.thrown as Error).stack ?? r.thrown) }).toEqual({
+    thrown: undefined,
+  });
   expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({ exitCode: 1, printed: r.printed });
-  expect({ stackTrace: STACK_TRACE.exec(r.printed)?.[0], internal: INTERNAL_MESSAGE.exec(r.printed)?.[0] }).toEqual({ stackTrace: undefined, internal: undefined });
+  expect({ stackTrace: STACK_TRACE.exec(r.printed)?.[0], internal: INTERNAL_MESSAGE.exec(r.printed)?.[0] }).toEqual({
+    stackTrace: undefined,
+    internal: undefined,
+  });
   const files = walkFiles(r.outdir);
   expect(files.filter((f) => f.endsWith("cdk.tf.json"))).toEqual([]);
   if (c.config) {
@@ -187,12 +546,20 @@ function expectAnswered(c: Case, r: SynthRun): void {
     const prefix = !field ? `${file}: ` : field.startsWith("line") ? `${file}: ${field}` : `${file}: ${field}: `;
     const lines = r.err.slice(1).filter((l) => l.includes(prefix));
     const hit = lines.find((l) => words.every((w) => w.test(l)));
-    expect({ wanted: [prefix, ...words.map(String)], hit, printed: r.printed }).toEqual({ wanted: [prefix, ...words.map(String)], hit: expect.any(String), printed: r.printed });
+    expect({ wanted: [prefix, ...words.map(String)], hit, printed: r.printed }).toEqual({
+      wanted: [prefix, ...words.map(String)],
+      hit: expect.any(String),
+      printed: r.printed,
+    });
     expect(files).toEqual([]); // nothing was written, not even findings
   } else {
     const { id, stack, words } = c.rule!;
     const hit = r.err.find((l) => l.startsWith(`error: [${id}] `) && words.every((w) => w.test(l)));
-    expect({ wanted: [id, ...words.map(String)], hit, printed: r.printed }).toEqual({ wanted: [id, ...words.map(String)], hit: expect.any(String), printed: r.printed });
+    expect({ wanted: [id, ...words.map(String)], hit, printed: r.printed }).toEqual({
+      wanted: [id, ...words.map(String)],
+      hit: expect.any(String),
+      printed: r.printed,
+    });
     expect(r.err).toContainEqual(expect.stringMatching(/no cdk\.tf\.json was written/));
     expect(files).toContain(`stacks/${stack}/linked-clones-findings.json`);
   }
@@ -212,7 +579,17 @@ describe("every bad input is answered", () => {
 
   it("same VM names in one datacenter from two environment files: vm-name error in both stacks, no cdk.tf.json", () => {
     const r = synthFolder(writeFiles(tempDir("lc-bad-"), CROSS_FILE));
-    expectAnswered({ name: "cross-file", rule: { id: "vm-name", stack: "lab-a", words: [/lab-a\/web, lab-b\/web/, /'web-01'/, /used 2 times in datacenter DC0/] } }, r);
+    expectAnswered(
+      {
+        name: "cross-file",
+        rule: {
+          id: "vm-name",
+          stack: "lab-a",
+          words: [/lab-a\/web, lab-b\/web/, /'web-01'/, /used 2 times in datacenter DC0/],
+        },
+      },
+      r,
+    );
     expect(walkFiles(r.outdir)).toContain("stacks/lab-b/linked-clones-findings.json");
   });
 
@@ -221,28 +598,47 @@ describe("every bad input is answered", () => {
   // Fixed either way: refused with the field named, or kept as plain text in the output.
   it("a literal that looks like a cdktf token is refused or kept as text, never a crash", () => {
     const literal = "${TfToken[TOKEN.999]}";
-    const r = synthFolder(writeFiles(tempDir("lc-bad-"), lab((e) => (group(e).annotation = literal))));
+    const r = synthFolder(
+      writeFiles(
+        tempDir("lc-bad-"),
+        lab((e) => (group(e).annotation = literal)),
+      ),
+    );
     expect({ thrown: r.thrown === undefined ? undefined : String(r.thrown) }).toEqual({ thrown: undefined });
     if (r.exitCode === 0) {
       const json = JSON.parse(fs.readFileSync(path.join(r.outdir, "stacks", "lab", "cdk.tf.json"), "utf8"));
       expect(json.resource.vsphere_virtual_machine.web.annotation).toBe("$" + literal); // escaped for Terraform
     } else {
-      expectAnswered({ name: "token", config: { file: "lab.yaml", field: "groups[0].annotation", words: [/\$\{/] } }, r);
+      expectAnswered(
+        { name: "token", config: { file: "lab.yaml", field: "groups[0].annotation", words: [/\$\{/] } },
+        r,
+      );
     }
   });
 
   it("a member name with surrounding spaces is read without them: no VM name or address with spaces", () => {
-    const r = synthFolder(writeFiles(tempDir("lc-bad-"), lab((e) => ((group(e).members = [" web-01", "web-02 "]), delete group(e).count))));
+    const r = synthFolder(
+      writeFiles(
+        tempDir("lc-bad-"),
+        lab((e) => ((group(e).members = [" web-01", "web-02 "]), delete group(e).count)),
+      ),
+    );
     expect(r.exitCode).toBe(0);
     const json = JSON.parse(fs.readFileSync(path.join(r.outdir, "stacks", "lab", "cdk.tf.json"), "utf8"));
     expect(Object.keys(json.resource.vsphere_virtual_machine.web.for_each)).toEqual(["web-01", "web-02"]);
   });
 
   it("a rule error removes a stale cdk.tf.json of an earlier good synth", () => {
-    const dir = writeFiles(tempDir("lc-bad-"), lab(() => undefined));
+    const dir = writeFiles(
+      tempDir("lc-bad-"),
+      lab(() => undefined),
+    );
     const good = synthFolder(dir);
     expect(walkFiles(good.outdir)).toContain("stacks/lab/cdk.tf.json");
-    writeFiles(dir, lab((e) => (group(e).customization.ipv4.gateway = "10.0.10.20")));
+    writeFiles(
+      dir,
+      lab((e) => (group(e).customization.ipv4.gateway = "10.0.10.20")),
+    );
     const bad = synthFolder(dir, { outdir: good.outdir });
     expect(bad.exitCode).toBe(1);
     expect(walkFiles(bad.outdir)).not.toContain("stacks/lab/cdk.tf.json");
@@ -258,7 +654,15 @@ describe("every bad input is answered", () => {
     );
     expect(r.exitCode).toBe(1);
     expect(r.err[0]).toBe("Environment files have 4 problems; nothing was written:");
-    expect(r.err.slice(1).map((l) => l.replace(/^.*\/(?=[abc]\.ya?ml)/, "  ").split(":").slice(0, 2).join(":"))).toEqual([
+    expect(
+      r.err.slice(1).map((l) =>
+        l
+          .replace(/^.*\/(?=[abc]\.ya?ml)/, "  ")
+          .split(":")
+          .slice(0, 2)
+          .join(":"),
+      ),
+    ).toEqual([
       "  a.yaml: groups[0].count",
       "  a.yaml: groups[0].cpus",
       "  b.yaml: groups[0].base",
@@ -275,17 +679,15 @@ describe("every bad input is answered", () => {
     };
     let results: Awaited<ReturnType<typeof cli>>[];
     beforeAll(async () => {
-      results = await Promise.all([
-        cli(UNCLOSED),
-        cli(CROSS_FILE),
-        cli(undefined),
-      ]);
+      results = await Promise.all([cli(UNCLOSED), cli(CROSS_FILE), cli(undefined)]);
     }, 60000);
 
     it("YAML syntax error: exit 1, line and column on stderr, no stack trace, nothing written", () => {
       const r = results[0];
       expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: "" });
-      expect(r.stderr).toMatch(/^Environment files have \d+ problems?; nothing was written:\n {2}\S*lab\.yaml: line \d+, column \d+: YAML syntax error/);
+      expect(r.stderr).toMatch(
+        /^Environment files have \d+ problems?; nothing was written:\n {2}\S*lab\.yaml: line \d+, column \d+: YAML syntax error/,
+      );
       expect(STACK_TRACE.exec(r.stderr)?.[0]).toBeUndefined();
       expect(r.stderr).not.toMatch(/Internal error/);
       expect(r.written).toEqual([]);
@@ -294,11 +696,18 @@ describe("every bad input is answered", () => {
     it("same VM names in two files: exit 1, vm-name errors on stderr, no stack trace, no cdk.tf.json", () => {
       const r = results[1];
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^error: \[vm-name\] lab-a\/web, lab-b\/web: VM name 'web-01', 'web-02', 'web-03' is used 2 times in datacenter DC0/m);
+      expect(r.stderr).toMatch(
+        /^error: \[vm-name\] lab-a\/web, lab-b\/web: VM name 'web-01', 'web-02', 'web-03' is used 2 times in datacenter DC0/m,
+      );
       expect(r.stderr).toMatch(/no cdk\.tf\.json was written/);
       expect(STACK_TRACE.exec(r.stderr)?.[0]).toBeUndefined();
       expect(r.written.filter((f) => f.endsWith("cdk.tf.json"))).toEqual([]);
-      expect(r.written).toEqual(expect.arrayContaining(["stacks/lab-a/linked-clones-findings.json", "stacks/lab-b/linked-clones-findings.json"]));
+      expect(r.written).toEqual(
+        expect.arrayContaining([
+          "stacks/lab-a/linked-clones-findings.json",
+          "stacks/lab-b/linked-clones-findings.json",
+        ]),
+      );
     });
 
     it("empty folder: exit 1, one line saying so, nothing written", () => {

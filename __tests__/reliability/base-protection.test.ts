@@ -12,7 +12,6 @@ import * as path from "path";
 import YAML from "yaml";
 import { changed, PROJECT_ROOT, stackJson, synthFiles, toYaml, validEnv, walkFiles, type Env } from "./helpers";
 
- 
 type Json = any;
 
 const EXAMPLES = fs
@@ -53,10 +52,16 @@ function expectClonesProtected(spec: Env, json: Json): number {
       const snap = snapshotKey(json, base);
       const address = `vsphere_virtual_machine_snapshot.${snap}`;
       // Created before, destroyed after the clones: Terraform orders destroys in reverse of depends_on.
-      expect({ group: g.name, depends_on: clones.depends_on }).toEqual({ group: g.name, depends_on: expect.arrayContaining([address]) });
+      expect({ group: g.name, depends_on: clones.depends_on }).toEqual({
+        group: g.name,
+        depends_on: expect.arrayContaining([address]),
+      });
       // Replaced with it: a new snapshot (a rolled base) replaces the clones, after it exists.
       // A bare reference: Terraform's JSON syntax refuses `${...}` in replace_triggered_by.
-      expect({ group: g.name, triggered: clones.lifecycle?.replace_triggered_by }).toEqual({ group: g.name, triggered: [address] });
+      expect({ group: g.name, triggered: clones.lifecycle?.replace_triggered_by }).toEqual({
+        group: g.name,
+        triggered: [address],
+      });
       // The source stays unknown until the snapshot exists: the provider checks a known source for a snapshot at plan.
       expect(clones.clone.template_uuid).toBe(`\${(${address}.id != null) ? ${sourceUuid} : ${sourceUuid}}`);
       const snapshot = json.resource.vsphere_virtual_machine_snapshot[snap];
@@ -66,7 +71,9 @@ function expectClonesProtected(spec: Env, json: Json): number {
       checked++;
     } else {
       expect(clones.clone.template_uuid).toBe(`\${${sourceUuid}}`);
-      expect(clones.depends_on ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^vsphere_virtual_machine_snapshot\./)]));
+      expect(clones.depends_on ?? []).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^vsphere_virtual_machine_snapshot\./)]),
+      );
     }
   }
   return checked;
@@ -78,7 +85,10 @@ describe("base protection", () => {
     const r = synthFiles({ [file]: toYaml(spec) });
     expect(r.exitCode).toBe(0);
     const checked = expectClonesProtected(spec, stackJson(r.outdir, file.slice(0, -5)));
-    expect(checked + spec.groups.filter((g: Env) => !spec.bases[g.base].manageSnapshot || spec.bases[g.base].template).length).toBe(spec.groups.length);
+    expect(
+      checked +
+        spec.groups.filter((g: Env) => !spec.bases[g.base].manageSnapshot || spec.bases[g.base].template).length,
+    ).toBe(spec.groups.length);
   });
 
   it("protects every group of several bases, some managed, some not, some templates", () => {
@@ -102,15 +112,21 @@ describe("base protection", () => {
 
   it("rolling a base (new snapshot name) keeps the snapshot's address, so Terraform replaces it and then its clones", () => {
     const before = synthFiles({ "lab.yaml": toYaml(validEnv()) });
-    const rolled = synthFiles({ "lab.yaml": toYaml(changed(validEnv(), (e) => (e.bases.golden.snapshot = "golden-s2"))) });
+    const rolled = synthFiles({
+      "lab.yaml": toYaml(changed(validEnv(), (e) => (e.bases.golden.snapshot = "golden-s2"))),
+    });
     const a = stackJson(before.outdir, "lab");
     const b = stackJson(rolled.outdir, "lab");
-    expect(Object.keys(b.resource.vsphere_virtual_machine_snapshot)).toEqual(Object.keys(a.resource.vsphere_virtual_machine_snapshot));
+    expect(Object.keys(b.resource.vsphere_virtual_machine_snapshot)).toEqual(
+      Object.keys(a.resource.vsphere_virtual_machine_snapshot),
+    );
     const key = Object.keys(b.resource.vsphere_virtual_machine_snapshot)[0];
     expect(b.resource.vsphere_virtual_machine_snapshot[key].snapshot_name).toBe("golden-s2");
     // Every snapshot argument is ForceNew: the new name replaces the snapshot; replace_triggered_by
     // then replaces the clones, and depends_on makes them wait for the new snapshot.
-    expect(b.resource.vsphere_virtual_machine.web.lifecycle.replace_triggered_by).toEqual(a.resource.vsphere_virtual_machine.web.lifecycle.replace_triggered_by);
+    expect(b.resource.vsphere_virtual_machine.web.lifecycle.replace_triggered_by).toEqual(
+      a.resource.vsphere_virtual_machine.web.lifecycle.replace_triggered_by,
+    );
     expect(b.resource.vsphere_virtual_machine.web.depends_on).toEqual([`vsphere_virtual_machine_snapshot.${key}`]);
   });
 
@@ -154,17 +170,29 @@ describe("base protection", () => {
     const a = validEnv({ prefix: "web", net: 10 });
     const b = validEnv({ prefix: "api", net: 20 });
     const r = synthFiles({ "lab-a.yaml": toYaml(a), "lab-b.yaml": toYaml(b) });
-    expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({ exitCode: 1, printed: expect.stringMatching(/golden-vm/) });
+    expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({
+      exitCode: 1,
+      printed: expect.stringMatching(/golden-vm/),
+    });
     expect(walkFiles(r.outdir).filter((f) => f.endsWith("cdk.tf.json"))).toEqual([]);
   });
 
   it("refuses two bases of one environment that both manage a snapshot of the same source VM", () => {
     const env = changed(validEnv(), (e) => {
       e.bases.golden2 = { vm: "golden-vm", snapshot: "golden-s2", manageSnapshot: true };
-      e.groups.push({ ...e.groups[0], name: "api", base: "golden2", namePattern: "api-{nn}", customization: undefined });
+      e.groups.push({
+        ...e.groups[0],
+        name: "api",
+        base: "golden2",
+        namePattern: "api-{nn}",
+        customization: undefined,
+      });
     });
     const r = synthFiles({ "lab.yaml": toYaml(env) });
-    expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({ exitCode: 1, printed: expect.stringMatching(/golden-vm/) });
+    expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({
+      exitCode: 1,
+      printed: expect.stringMatching(/golden-vm/),
+    });
     expect(walkFiles(r.outdir).filter((f) => f.endsWith("cdk.tf.json"))).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ import * as path from "path";
 import { changed, copyProject, readTree, runCli, synthFolder, tempDir, toYaml, validEnv, type CliRun } from "./helpers";
 
 /** An ISO-8601-like date-time, an RFC 2822-like date, or an epoch in ms/s of this century. */
-const TIMESTAMP = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b|GMT[+-]\d{4}|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \w{3} \d{1,2}|\b1[6-9]\d{11}\b|\b1[6-9]\d{8}\b/;
+const TIMESTAMP =
+  /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b|GMT[+-]\d{4}|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \w{3} \d{1,2}|\b1[6-9]\d{11}\b|\b1[6-9]\d{8}\b/;
 /** A UUID (any version) or a long hex run such as a random id or a hash of machine state. */
 const RANDOM_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24,}/i;
 
@@ -58,18 +59,31 @@ describe("deterministic output", () => {
     const base = tempDir("lc-det-");
     [a, b] = await Promise.all([
       synthIn(path.join(base, "one"), path.join(base, "home-alice"), "UTC", "C"),
-      synthIn(path.join(base, "elsewhere", "deeper", "two"), path.join(base, "home-bob"), "Pacific/Auckland", "tr_TR.UTF-8"),
+      synthIn(
+        path.join(base, "elsewhere", "deeper", "two"),
+        path.join(base, "home-bob"),
+        "Pacific/Auckland",
+        "tr_TR.UTF-8",
+      ),
     ]);
   }, 60000);
 
   it("synthesizes the examples in both copies", () => {
     for (const side of [a, b]) {
       expect({ code: side.run.code, stderr: side.run.stderr }).toEqual({ code: 0, stderr: "" });
-      const names = fs.readdirSync(path.join(side.root, "environments")).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -5));
+      const names = fs
+        .readdirSync(path.join(side.root, "environments"))
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => f.slice(0, -5));
       expect(names.length).toBeGreaterThan(0);
       for (const n of names) expect([...side.tree.keys()]).toContain(`stacks/${n}/cdk.tf.json`);
-      const findings = JSON.parse(side.tree.get("stacks/zz-findings-lab/linked-clones-findings.json")!.toString("utf8"));
-      expect(findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`).sort()).toEqual(["chain-hosts:warning", "storage-estimate:info"]);
+      const findings = JSON.parse(
+        side.tree.get("stacks/zz-findings-lab/linked-clones-findings.json")!.toString("utf8"),
+      );
+      expect(findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`).sort()).toEqual([
+        "chain-hosts:warning",
+        "storage-estimate:info",
+      ]);
       expect([...side.tree.keys()]).toContain("linked-clones-report.md");
     }
   });
@@ -89,11 +103,20 @@ describe("deterministic output", () => {
 
   it("puts no absolute path, user name, timestamp or random id in any output file or printed line", () => {
     for (const side of [a, b]) {
-      const forbidden = [side.root, fs.realpathSync(side.root), side.home, path.basename(side.home), os.tmpdir(), os.homedir(), path.resolve(__dirname, "..", "..")];
+      const forbidden = [
+        side.root,
+        fs.realpathSync(side.root),
+        side.home,
+        path.basename(side.home),
+        os.tmpdir(),
+        os.homedir(),
+        path.resolve(__dirname, "..", ".."),
+      ];
       const texts: [string, string][] = [...side.tree].map(([f, bytes]) => [f, bytes.toString("utf8")]);
       texts.push(["(stdout)", side.run.stdout], ["(stderr)", side.run.stderr]);
       for (const [file, text] of texts) {
-        for (const p of forbidden) expect({ file, contains: p, found: text.includes(p) }).toEqual({ file, contains: p, found: false });
+        for (const p of forbidden)
+          expect({ file, contains: p, found: text.includes(p) }).toEqual({ file, contains: p, found: false });
         expect({ file, timestamp: TIMESTAMP.exec(text)?.[0] }).toEqual({ file, timestamp: undefined });
         expect({ file, randomId: RANDOM_ID.exec(text)?.[0] }).toEqual({ file, randomId: undefined });
       }

@@ -43,7 +43,8 @@ function exercise(text: string, synthesize: boolean): Outcome {
   try {
     spec = parseEnvironment(text, FILE);
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw new Error(`loader threw ${explain(e)} for:\n${text.slice(0, 2000)}`, { cause: e });
+    if (!(e instanceof ConfigError))
+      throw new Error(`loader threw ${explain(e)} for:\n${text.slice(0, 2000)}`, { cause: e });
     expectProblems(e);
     return { kind: "refused", problems: e.problems };
   }
@@ -53,7 +54,8 @@ function exercise(text: string, synthesize: boolean): Outcome {
   try {
     built = buildApp([{ name: "fuzz", file: FILE, spec }], outdir);
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw new Error(`buildApp threw ${explain(e)} for:\n${text.slice(0, 2000)}`, { cause: e });
+    if (!(e instanceof ConfigError))
+      throw new Error(`buildApp threw ${explain(e)} for:\n${text.slice(0, 2000)}`, { cause: e });
     expectProblems(e);
     return { kind: "build-refused", problems: e.problems };
   }
@@ -93,31 +95,155 @@ function expectProblems(e: ConfigError): void {
 
 /** YAML-ish fragments: indicators, anchors, tags, directives and pieces of environments. */
 const YAML_TOKENS = [
-  "vsphere:", "  server: vc", "  version: \"8.0\"", "datacenter: DC0", "bases:", "  golden:", "    vm: src",
-  "    snapshot: s1", "groups:", "  - name: web", "    base: golden", "    count: 2", "clusters:", "datastores:",
-  "- ", "[", "]", "{", "}", ",", ": ", "? ", "&a ", "*a", "<<: *a", "!!str ", "!!binary ", "!!int ", "!!map", "!!set",
-  "!custom ", "---", "...", "%YAML 1.2", "%TAG ! tag:x,2000:", "\t", "# c", "'", "\"", "|", ">-", "~", "null",
-  ".inf", "-.inf", ".nan", "0x1F", "0o17", "1e400", "-0", "yes", "on", "2026-11-07", "\u0000", "\ufeff", "é", "👍", "\r\n",
+  "vsphere:",
+  "  server: vc",
+  '  version: "8.0"',
+  "datacenter: DC0",
+  "bases:",
+  "  golden:",
+  "    vm: src",
+  "    snapshot: s1",
+  "groups:",
+  "  - name: web",
+  "    base: golden",
+  "    count: 2",
+  "clusters:",
+  "datastores:",
+  "- ",
+  "[",
+  "]",
+  "{",
+  "}",
+  ",",
+  ": ",
+  "? ",
+  "&a ",
+  "*a",
+  "<<: *a",
+  "!!str ",
+  "!!binary ",
+  "!!int ",
+  "!!map",
+  "!!set",
+  "!custom ",
+  "---",
+  "...",
+  "%YAML 1.2",
+  "%TAG ! tag:x,2000:",
+  "\t",
+  "# c",
+  "'",
+  '"',
+  "|",
+  ">-",
+  "~",
+  "null",
+  ".inf",
+  "-.inf",
+  ".nan",
+  "0x1F",
+  "0o17",
+  "1e400",
+  "-0",
+  "yes",
+  "on",
+  "2026-11-07",
+  "\u0000",
+  "\ufeff",
+  "é",
+  "👍",
+  "\r\n",
 ];
 
 const textArb = fc.oneof(
   fc.string({ unit: "binary", maxLength: 300 }),
   fc.string({ unit: "grapheme", maxLength: 300 }),
-  fc.array(fc.constantFrom(...YAML_TOKENS), { maxLength: 60 }).chain((tokens) =>
-    fc.array(fc.constantFrom("\n", " ", "", "  "), { minLength: tokens.length, maxLength: tokens.length }).map((seps) => tokens.map((t, i) => t + seps[i]).join("")),
-  ),
+  fc
+    .array(fc.constantFrom(...YAML_TOKENS), { maxLength: 60 })
+    .chain((tokens) =>
+      fc
+        .array(fc.constantFrom("\n", " ", "", "  "), { minLength: tokens.length, maxLength: tokens.length })
+        .map((seps) => tokens.map((t, i) => t + seps[i]).join("")),
+    ),
 );
 
 /** Field names of the contract, secrets, near-misses and names every JavaScript object has. */
 const KEYS = [
-  "vsphere", "server", "version", "allowUnverifiedSsl", "backend", "type", "path", "bucket", "key", "datacenter", "clusters",
-  "hosts", "haEnabled", "datastores", "capacityGb", "bases", "vm", "snapshot", "manageSnapshot", "template", "guestOs", "diskGb",
-  "groups", "name", "base", "cluster", "resourcePool", "datastore", "datastoreCluster", "network", "count", "members", "namePattern",
-  "folder", "cpus", "memoryMb", "diskMode", "waitForGuestNetMinutes", "waitForGuestNetRoutable", "customization", "domain", "ipv4",
-  "range", "prefixLength", "gateway", "dnsServers", "windows", "workgroup", "timeZone", "suppress", "rule", "reason", "limits",
-  "maxClonesPerChain", "maxHostsPerChain", "warnClonesPerChain", "annotation",
-  "password", "user", "secretKey", "accessKey", "connStr", "token", "cpu", "memory", "Count", "", " ", "é",
-  "constructor", "toString", "hasOwnProperty", "valueOf", "__proto__", "prototype",
+  "vsphere",
+  "server",
+  "version",
+  "allowUnverifiedSsl",
+  "backend",
+  "type",
+  "path",
+  "bucket",
+  "key",
+  "datacenter",
+  "clusters",
+  "hosts",
+  "haEnabled",
+  "datastores",
+  "capacityGb",
+  "bases",
+  "vm",
+  "snapshot",
+  "manageSnapshot",
+  "template",
+  "guestOs",
+  "diskGb",
+  "groups",
+  "name",
+  "base",
+  "cluster",
+  "resourcePool",
+  "datastore",
+  "datastoreCluster",
+  "network",
+  "count",
+  "members",
+  "namePattern",
+  "folder",
+  "cpus",
+  "memoryMb",
+  "diskMode",
+  "waitForGuestNetMinutes",
+  "waitForGuestNetRoutable",
+  "customization",
+  "domain",
+  "ipv4",
+  "range",
+  "prefixLength",
+  "gateway",
+  "dnsServers",
+  "windows",
+  "workgroup",
+  "timeZone",
+  "suppress",
+  "rule",
+  "reason",
+  "limits",
+  "maxClonesPerChain",
+  "maxHostsPerChain",
+  "warnClonesPerChain",
+  "annotation",
+  "password",
+  "user",
+  "secretKey",
+  "accessKey",
+  "connStr",
+  "token",
+  "cpu",
+  "memory",
+  "Count",
+  "",
+  " ",
+  "é",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "__proto__",
+  "prototype",
 ];
 
 /**
@@ -126,12 +252,83 @@ const KEYS = [
  * crashes synth, a bug reported and tested in bad-input.test.ts.)
  */
 const SCALARS: unknown[] = [
-  null, true, false, 0, -1, 1, 2, 3, 8, 24, 32, 33, 1.5, 1e308, -0, 10000, 100000, Number.MAX_SAFE_INTEGER,
-  "", " ", "  x  ", "é", "wéb", "web", "web-01", "web/01", "web%01", "web_01", "a".repeat(100), "{nn}", "web-{nn}", "web-{n}", "{nnn}",
-  "dhcp", "10.0.10.10-10.0.10.50", "10.0.10.50-10.0.10.10", "10.0.10.1", "10.0.10.0", "255.255.255.255", "10.0.10.300", "0.0.0.0-255.255.255.255",
-  "golden", "C0", "DS0", "H0", "H1", "vmfs6", "vmfs3", "nfs", "vsan", "local", "s3", "pg", "http", "remote", "linux", "windows",
-  "persistent", "nonpersistent", "8.0", "4.1", "5.0", "6.7", "7.0.3", "99.99.99", "chain-size", "vm-name", "ip-pool", "storage-drs",
-  "toString", "constructor", "__proto__", "${var.vsphere_password}", "%{ if true }x%{ endif }", "https://u:p@host/x", "/abs/path", "../up",
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1,
+  2,
+  3,
+  8,
+  24,
+  32,
+  33,
+  1.5,
+  1e308,
+  -0,
+  10000,
+  100000,
+  Number.MAX_SAFE_INTEGER,
+  "",
+  " ",
+  "  x  ",
+  "é",
+  "wéb",
+  "web",
+  "web-01",
+  "web/01",
+  "web%01",
+  "web_01",
+  "a".repeat(100),
+  "{nn}",
+  "web-{nn}",
+  "web-{n}",
+  "{nnn}",
+  "dhcp",
+  "10.0.10.10-10.0.10.50",
+  "10.0.10.50-10.0.10.10",
+  "10.0.10.1",
+  "10.0.10.0",
+  "255.255.255.255",
+  "10.0.10.300",
+  "0.0.0.0-255.255.255.255",
+  "golden",
+  "C0",
+  "DS0",
+  "H0",
+  "H1",
+  "vmfs6",
+  "vmfs3",
+  "nfs",
+  "vsan",
+  "local",
+  "s3",
+  "pg",
+  "http",
+  "remote",
+  "linux",
+  "windows",
+  "persistent",
+  "nonpersistent",
+  "8.0",
+  "4.1",
+  "5.0",
+  "6.7",
+  "7.0.3",
+  "99.99.99",
+  "chain-size",
+  "vm-name",
+  "ip-pool",
+  "storage-drs",
+  "toString",
+  "constructor",
+  "__proto__",
+  "${var.vsphere_password}",
+  "%{ if true }x%{ endif }",
+  "https://u:p@host/x",
+  "/abs/path",
+  "../up",
 ];
 
 const STRINGS = SCALARS.filter((v): v is string => typeof v === "string");
@@ -153,7 +350,12 @@ const valueArb: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   ),
 })).value;
 
-type Mutation = { where: number; kind: "set" | "delete" | "add" | "wrap" | "unwrap" | "duplicate"; key: string; value: unknown };
+type Mutation = {
+  where: number;
+  kind: "set" | "delete" | "add" | "wrap" | "unwrap" | "duplicate";
+  key: string;
+  value: unknown;
+};
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   where: fc.nat(),
@@ -255,7 +457,14 @@ const TEXT_EDITS: ((v: string, n: number) => string)[] = [
   (v, n) => v.replace(/\d+/, (d) => String((Number(d) * (n % 5)) % 300)),
   (_v, n) => STRINGS[n % STRINGS.length],
 ];
-const NUMBER_EDITS: ((v: number, n: number) => number)[] = [(v) => v + 1, (v) => v - 1, (v) => v * 10, () => 0, (v) => -v, (_v, n) => NUMBERS[n % NUMBERS.length]];
+const NUMBER_EDITS: ((v: number, n: number) => number)[] = [
+  (v) => v + 1,
+  (v) => v - 1,
+  (v) => v * 10,
+  () => 0,
+  (v) => -v,
+  (_v, n) => NUMBERS[n % NUMBERS.length],
+];
 
 /**
  * Gentle mutations that keep the shape: one to three leaves edited into a value of the same
@@ -266,7 +475,16 @@ const NUMBER_EDITS: ((v: number, n: number) => number)[] = [(v) => v + 1, (v) =>
 const tweakedEnvArb = fc
   .record({
     start: fc.nat({ max: EXAMPLES.length }),
-    tweaks: fc.array(fc.record({ where: fc.nat(), edit: fc.nat(), n: fc.nat(), anyType: fc.nat({ max: 9 }), any: fc.constantFrom(...SCALARS) }), { minLength: 1, maxLength: 3 }),
+    tweaks: fc.array(
+      fc.record({
+        where: fc.nat(),
+        edit: fc.nat(),
+        n: fc.nat(),
+        anyType: fc.nat({ max: 9 }),
+        any: fc.constantFrom(...SCALARS),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
   })
   .map(({ start, tweaks }) => {
     const env = structuredClone(start === EXAMPLES.length ? validEnv() : EXAMPLES[start]);
@@ -278,11 +496,15 @@ const tweakedEnvArb = fc
       const slot = parent as Record<string | number, unknown>;
       const was = slot[key];
       slot[key] =
-        t.anyType === 0 ? t.any
-        : typeof was === "string" ? TEXT_EDITS[t.edit % TEXT_EDITS.length](was, t.n)
-        : typeof was === "number" ? NUMBER_EDITS[t.edit % NUMBER_EDITS.length](was, t.n)
-        : typeof was === "boolean" ? !was
-        : t.any;
+        t.anyType === 0
+          ? t.any
+          : typeof was === "string"
+            ? TEXT_EDITS[t.edit % TEXT_EDITS.length](was, t.n)
+            : typeof was === "number"
+              ? NUMBER_EDITS[t.edit % NUMBER_EDITS.length](was, t.n)
+              : typeof was === "boolean"
+                ? !was
+                : t.any;
     }
     return env;
   });
@@ -297,28 +519,38 @@ function dump(env: Env): string {
 }
 
 /** Text mutations of valid YAML: a character deleted, inserted or swapped; a line duplicated or dropped. */
-const textEditArb = fc.record({
-  start: fc.nat({ max: EXAMPLES.length }),
-  edits: fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom("delete", "insert", "dup-line", "drop-line", "indent"), ch: fc.constantFrom(":", "-", " ", "\t", "[", "{", "'", "\"", "&", "*", "#", "\n", "0", "x") }), { minLength: 1, maxLength: 3 }),
-}).map(({ start, edits }) => {
-  let text = YAML.stringify(start === EXAMPLES.length ? validEnv() : EXAMPLES[start]);
-  for (const e of edits) {
-    const i = e.at % Math.max(1, text.length);
-    const lines = text.split("\n");
-    const li = e.at % lines.length;
-    if (e.op === "delete") text = text.slice(0, i) + text.slice(i + 1);
-    else if (e.op === "insert") text = text.slice(0, i) + e.ch + text.slice(i);
-    else if (e.op === "dup-line") text = [...lines.slice(0, li + 1), lines[li], ...lines.slice(li + 1)].join("\n");
-    else if (e.op === "drop-line") text = [...lines.slice(0, li), ...lines.slice(li + 1)].join("\n");
-    else text = [...lines.slice(0, li), ` ${lines[li]}`, ...lines.slice(li + 1)].join("\n");
-  }
-  return text;
-});
+const textEditArb = fc
+  .record({
+    start: fc.nat({ max: EXAMPLES.length }),
+    edits: fc.array(
+      fc.record({
+        at: fc.nat(),
+        op: fc.constantFrom("delete", "insert", "dup-line", "drop-line", "indent"),
+        ch: fc.constantFrom(":", "-", " ", "\t", "[", "{", "'", '"', "&", "*", "#", "\n", "0", "x"),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  })
+  .map(({ start, edits }) => {
+    let text = YAML.stringify(start === EXAMPLES.length ? validEnv() : EXAMPLES[start]);
+    for (const e of edits) {
+      const i = e.at % Math.max(1, text.length);
+      const lines = text.split("\n");
+      const li = e.at % lines.length;
+      if (e.op === "delete") text = text.slice(0, i) + text.slice(i + 1);
+      else if (e.op === "insert") text = text.slice(0, i) + e.ch + text.slice(i);
+      else if (e.op === "dup-line") text = [...lines.slice(0, li + 1), lines[li], ...lines.slice(li + 1)].join("\n");
+      else if (e.op === "drop-line") text = [...lines.slice(0, li), ...lines.slice(li + 1)].join("\n");
+      else text = [...lines.slice(0, li), ` ${lines[li]}`, ...lines.slice(li + 1)].join("\n");
+    }
+    return text;
+  });
 
 describe("fuzz", () => {
   const stats: Record<string, number> = {};
   const count = (o: Outcome) => {
-    const k = o.kind === "built" ? `built${o.errors ? " with rule errors" : o.synthesized ? " and synthesized" : ""}` : o.kind;
+    const k =
+      o.kind === "built" ? `built${o.errors ? " with rule errors" : o.synthesized ? " and synthesized" : ""}` : o.kind;
     stats[k] = (stats[k] ?? 0) + 1;
   };
   afterAll(() => console.log(`fuzz outcomes: ${JSON.stringify(stats)}`));

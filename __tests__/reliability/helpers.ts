@@ -74,19 +74,22 @@ export function synthFolder(dir: string, options: { outdir?: string; report?: "w
 }
 
 /** Writes environment files into a fresh folder and synthesizes them in-process. */
-export function synthFiles(files: Record<string, string | Buffer>, options: { report?: "write" | "print" } = {}): SynthRun {
+export function synthFiles(
+  files: Record<string, string | Buffer>,
+  options: { report?: "write" | "print" } = {},
+): SynthRun {
   return synthFolder(writeFiles(tempDir("lc-env-"), files), options);
 }
 
 /** The parsed cdk.tf.json of a stack, or undefined when none was written. */
- 
+
 export function stackJson(outdir: string, stack: string): any | undefined {
   const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
 }
 
 /** A valid environment as plain data, as the contract spells it; tests change a field and dump it. */
- 
+
 export type Env = Record<string, any>;
 
 /**
@@ -136,7 +139,8 @@ export function changed(env: Env, change: (e: Env) => void): Env {
 export const STACK_TRACE = /^\s+at\s|^\s*(\w*Error|Uncaught \w+):\s|node:internal|\.ts:\d+:\d+|\.js:\d+:\d+/m;
 
 /** Messages of JavaScript's own exceptions that escaped as if they were user messages. */
-export const INTERNAL_MESSAGE = /Cannot read propert|is not a function|is not iterable|undefined \(reading|Maximum call stack|\[object Object\]|function \w*\(\) \{ \[native code\] \}|Unrecognized Token Key/;
+export const INTERNAL_MESSAGE =
+  /Cannot read propert|is not a function|is not iterable|undefined \(reading|Maximum call stack|\[object Object\]|function \w*\(\) \{ \[native code\] \}|Unrecognized Token Key/;
 
 export interface CliRun {
   readonly code: number | null;
@@ -148,7 +152,13 @@ export interface CliRun {
  * Runs the real CLI (`node node_modules/.bin/tsx main.ts`) as a child process. `cwd`
  * decides where cdktf.out goes; `main` defaults to this project's main.ts.
  */
-export function runCli(options: { cwd: string; env?: NodeJS.ProcessEnv; main?: string; tsx?: string; timeoutMs?: number }): Promise<CliRun> {
+export function runCli(options: {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  main?: string;
+  tsx?: string;
+  timeoutMs?: number;
+}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.tsx ?? TSX_CLI, options.main ?? MAIN_TS], {
       cwd: options.cwd,

@@ -7,7 +7,19 @@
  */
 import * as path from "path";
 import * as fs from "fs";
-import { changed, runCli, stackJson, synthFiles, tempDir, toYaml, validEnv, walkFiles, writeFiles, type Env, type SynthRun } from "./helpers";
+import {
+  changed,
+  runCli,
+  stackJson,
+  synthFiles,
+  tempDir,
+  toYaml,
+  validEnv,
+  walkFiles,
+  writeFiles,
+  type Env,
+  type SynthRun,
+} from "./helpers";
 
 /** Recognisable values: each must never appear in any output. */
 const SECRETS: Record<string, string> = {
@@ -24,7 +36,16 @@ const SECRETS: Record<string, string> = {
   TF_TOKEN_app_terraform_io: "tfe.Reliability.Token.9f8e7d",
 };
 /** Parts of the values that must not appear either (a secret cut or re-encoded). */
-const FRAGMENTS = ["S3cretPG", "Vsph3re-Pw", "Vsph3re-EnvPw", "RELIABILITY7TEST", "bPxRfiCYRELIABLE7", "Http-S3cret", "Reliability.Token", "ReliabilitySessionTok"];
+const FRAGMENTS = [
+  "S3cretPG",
+  "Vsph3re-Pw",
+  "Vsph3re-EnvPw",
+  "RELIABILITY7TEST",
+  "bPxRfiCYRELIABLE7",
+  "Http-S3cret",
+  "Reliability.Token",
+  "ReliabilitySessionTok",
+];
 
 const BACKENDS: Record<string, Env> = {
   "local-lab": { type: "local" },
@@ -37,12 +58,18 @@ const BACKENDS: Record<string, Env> = {
 /** One environment per backend, each in its own datacenter (VM names may then repeat). */
 function backendEnvFiles(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(BACKENDS).map(([stack, backend], i) => [`${stack}.yaml`, toYaml({ ...validEnv({ datacenter: `DC${i}`, net: 10 + i }), backend })]),
+    Object.entries(BACKENDS).map(([stack, backend], i) => [
+      `${stack}.yaml`,
+      toYaml({ ...validEnv({ datacenter: `DC${i}`, net: 10 + i }), backend }),
+    ]),
   );
 }
 
 function allOutput(run: SynthRun): [string, string][] {
-  const files: [string, string][] = walkFiles(run.outdir).map((f) => [f, fs.readFileSync(path.join(run.outdir, f), "utf8")]);
+  const files: [string, string][] = walkFiles(run.outdir).map((f) => [
+    f,
+    fs.readFileSync(path.join(run.outdir, f), "utf8"),
+  ]);
   return [...files, ["(printed)", run.printed]];
 }
 
@@ -51,7 +78,8 @@ function expectNoSecret(texts: [string, string][]): void {
     for (const [name, value] of Object.entries(SECRETS)) {
       expect({ where, secret: name, leaked: text.includes(value) }).toEqual({ where, secret: name, leaked: false });
     }
-    for (const fragment of FRAGMENTS) expect({ where, fragment, leaked: text.includes(fragment) }).toEqual({ where, fragment, leaked: false });
+    for (const fragment of FRAGMENTS)
+      expect({ where, fragment, leaked: text.includes(fragment) }).toEqual({ where, fragment, leaked: false });
   }
 }
 
@@ -59,7 +87,8 @@ function expectNoSecret(texts: [string, string][]): void {
 function pathsMentioning(value: unknown, needle: string, at = ""): string[] {
   if (typeof value === "string") return value.includes(needle) ? [at] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => pathsMentioning(v, needle, `${at}[${i}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => pathsMentioning(v, needle, at ? `${at}.${k}` : k));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => pathsMentioning(v, needle, at ? `${at}.${k}` : k));
   return [];
 }
 
@@ -97,10 +126,19 @@ describe("no secrets in output", () => {
   });
 
   it("writes no secret option into any backend block (keys, tokens, passwords, connection strings)", () => {
-    const secretOptions = ["access_key", "secret_key", "token", "conn_str", "password", "sse_customer_key", "client_private_key_pem"];
+    const secretOptions = [
+      "access_key",
+      "secret_key",
+      "token",
+      "conn_str",
+      "password",
+      "sse_customer_key",
+      "client_private_key_pem",
+    ];
     for (const stack of Object.keys(BACKENDS)) {
       const backend = Object.values(stackJson(run.outdir, stack).terraform.backend)[0] as Record<string, unknown>;
-      for (const key of secretOptions) expect({ stack, key, present: key in backend }).toEqual({ stack, key, present: false });
+      for (const key of secretOptions)
+        expect({ stack, key, present: key in backend }).toEqual({ stack, key, present: false });
     }
   });
 
@@ -138,29 +176,93 @@ describe("no secrets in output", () => {
 describe("secrets written into an environment file", () => {
   const VALUE = "Yaml-S3cret-Do-Not-Echo-42";
   const cases: { name: string; change: (e: Env) => void; field: string; variable: RegExp }[] = [
-    { name: "vsphere.password", change: (e) => (e.vsphere.password = VALUE), field: "vsphere.password", variable: /TF_VAR_vsphere_password/ },
-    { name: "vsphere.user", change: (e) => (e.vsphere.user = VALUE), field: "vsphere.user", variable: /TF_VAR_vsphere_user/ },
-    { name: "s3 backend.secretKey", change: (e) => (e.backend = { type: "s3", bucket: "b", key: "k", secretKey: VALUE }), field: "backend.secretKey", variable: /AWS_SECRET_ACCESS_KEY/ },
-    { name: "s3 backend.accessKey", change: (e) => (e.backend = { type: "s3", bucket: "b", key: "k", accessKey: VALUE }), field: "backend.accessKey", variable: /AWS_ACCESS_KEY_ID/ },
-    { name: "s3 backend.token", change: (e) => (e.backend = { type: "s3", bucket: "b", key: "k", token: VALUE }), field: "backend.token", variable: /AWS_SESSION_TOKEN/ },
-    { name: "pg backend.connStr", change: (e) => (e.backend = { type: "pg", connStr: `postgres://u:${VALUE}@db/x` }), field: "backend.connStr", variable: /PG_CONN_STR/ },
-    { name: "http backend.password", change: (e) => (e.backend = { type: "http", address: "https://state.example.com/x", password: VALUE }), field: "backend.password", variable: /TF_HTTP_PASSWORD/ },
-    { name: "remote backend.token", change: (e) => (e.backend = { type: "remote", organization: "o", token: VALUE, workspaces: { name: "w" } }), field: "backend.token", variable: /TF_TOKEN_/ },
+    {
+      name: "vsphere.password",
+      change: (e) => (e.vsphere.password = VALUE),
+      field: "vsphere.password",
+      variable: /TF_VAR_vsphere_password/,
+    },
+    {
+      name: "vsphere.user",
+      change: (e) => (e.vsphere.user = VALUE),
+      field: "vsphere.user",
+      variable: /TF_VAR_vsphere_user/,
+    },
+    {
+      name: "s3 backend.secretKey",
+      change: (e) => (e.backend = { type: "s3", bucket: "b", key: "k", secretKey: VALUE }),
+      field: "backend.secretKey",
+      variable: /AWS_SECRET_ACCESS_KEY/,
+    },
+    {
+      name: "s3 backend.accessKey",
+      change: (e) => (e.backend = { type: "s3", bucket: "b", key: "k", accessKey: VALUE }),
+      field: "backend.accessKey",
+      variable: /AWS_ACCESS_KEY_ID/,
+    },
+    {
+      name: "s3 backend.token",
+      change: (e) => (e.backend = { type: "s3", bucket: "b", key: "k", token: VALUE }),
+      field: "backend.token",
+      variable: /AWS_SESSION_TOKEN/,
+    },
+    {
+      name: "pg backend.connStr",
+      change: (e) => (e.backend = { type: "pg", connStr: `postgres://u:${VALUE}@db/x` }),
+      field: "backend.connStr",
+      variable: /PG_CONN_STR/,
+    },
+    {
+      name: "http backend.password",
+      change: (e) => (e.backend = { type: "http", address: "https://state.example.com/x", password: VALUE }),
+      field: "backend.password",
+      variable: /TF_HTTP_PASSWORD/,
+    },
+    {
+      name: "remote backend.token",
+      change: (e) => (e.backend = { type: "remote", organization: "o", token: VALUE, workspaces: { name: "w" } }),
+      field: "backend.token",
+      variable: /TF_TOKEN_/,
+    },
     // Regression (found by these tests): the refusal echoes the URL, password included, into the terminal and CI logs.
-    { name: "http backend.address with user:password", change: (e) => (e.backend = { type: "http", address: `https://alice:${VALUE}@state.example.com/x` }), field: "backend.address", variable: /TF_HTTP_PASSWORD/ },
+    {
+      name: "http backend.address with user:password",
+      change: (e) => (e.backend = { type: "http", address: `https://alice:${VALUE}@state.example.com/x` }),
+      field: "backend.address",
+      variable: /TF_HTTP_PASSWORD/,
+    },
     // Regression (found by these tests): only `address` is checked; the lock/unlock URLs and the s3 endpoint take credentials silently.
-    { name: "http backend.lockAddress with user:password", change: (e) => (e.backend = { type: "http", address: "https://state.example.com/x", lockAddress: `https://alice:${VALUE}@state.example.com/lock` }), field: "backend.lockAddress", variable: /TF_HTTP_PASSWORD/ },
-    { name: "s3 backend.endpoint with key:secret", change: (e) => (e.backend = { type: "s3", bucket: "b", key: "k", endpoint: `https://AKIAX:${VALUE}@minio.example.com` }), field: "backend.endpoint", variable: /AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/ },
+    {
+      name: "http backend.lockAddress with user:password",
+      change: (e) =>
+        (e.backend = {
+          type: "http",
+          address: "https://state.example.com/x",
+          lockAddress: `https://alice:${VALUE}@state.example.com/lock`,
+        }),
+      field: "backend.lockAddress",
+      variable: /TF_HTTP_PASSWORD/,
+    },
+    {
+      name: "s3 backend.endpoint with key:secret",
+      change: (e) =>
+        (e.backend = { type: "s3", bucket: "b", key: "k", endpoint: `https://AKIAX:${VALUE}@minio.example.com` }),
+      field: "backend.endpoint",
+      variable: /AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/,
+    },
   ];
 
-  it.each(cases)("refuses $name, names the variable to use and does not echo the secret", ({ change, field, variable }) => {
-    const r = synthFiles({ "lab.yaml": toYaml(changed(validEnv(), change)) });
-    expect({ exitCode: r.exitCode, thrown: r.thrown }).toEqual({ exitCode: 1, thrown: undefined });
-    const line = r.err.find((l) => l.includes(`lab.yaml: ${field}:`));
-    expect({ line, printed: r.printed }).toEqual({ line: expect.stringMatching(variable), printed: r.printed });
-    expect(r.printed).not.toContain(VALUE);
-    expect(walkFiles(r.outdir)).toEqual([]);
-  });
+  it.each(cases)(
+    "refuses $name, names the variable to use and does not echo the secret",
+    ({ change, field, variable }) => {
+      const r = synthFiles({ "lab.yaml": toYaml(changed(validEnv(), change)) });
+      expect({ exitCode: r.exitCode, thrown: r.thrown }).toEqual({ exitCode: 1, thrown: undefined });
+      const line = r.err.find((l) => l.includes(`lab.yaml: ${field}:`));
+      expect({ line, printed: r.printed }).toEqual({ line: expect.stringMatching(variable), printed: r.printed });
+      expect(r.printed).not.toContain(VALUE);
+      expect(walkFiles(r.outdir)).toEqual([]);
+    },
+  );
 
   // Regression (found by these tests): `${...}` in a literal is a Terraform expression. An annotation (or folder,
   // domain, name...) of `${var.vsphere_password}` copies the vCenter password into every VM's

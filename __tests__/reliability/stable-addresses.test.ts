@@ -89,7 +89,11 @@ function groupSpec(g: GenGroup): Env {
   if (g.addressing === "static") {
     spec.customization = {
       domain: "lab.local",
-      ipv4: { range: `${subnet(g)}.10-${subnet(g)}.${10 + RANGE_SIZE - 1}`, prefixLength: 24, gateway: `${subnet(g)}.1` },
+      ipv4: {
+        range: `${subnet(g)}.10-${subnet(g)}.${10 + RANGE_SIZE - 1}`,
+        prefixLength: 24,
+        gateway: `${subnet(g)}.1`,
+      },
     };
   }
   return spec;
@@ -129,7 +133,9 @@ function vmsOf(run: SynthRun, stacks: readonly string[]): Map<string, VmState> {
   for (const stack of stacks) {
     const json = stackJson(run.outdir, stack);
     if (!json) throw new Error(`no cdk.tf.json for ${stack}:\n${run.printed}`);
-    for (const [resource, body] of Object.entries<Record<string, unknown>>(json.resource?.vsphere_virtual_machine ?? {})) {
+    for (const [resource, body] of Object.entries<Record<string, unknown>>(
+      json.resource?.vsphere_virtual_machine ?? {},
+    )) {
       const { for_each: forEach, ...rest } = body;
       expect(forEach).toEqual(expect.any(Object)); // keyed by name: never `count`
       expect(rest).not.toHaveProperty("count");
@@ -144,7 +150,9 @@ function vmsOf(run: SynthRun, stacks: readonly string[]): Map<string, VmState> {
 /** The addresses a set of environments must produce, from the spec alone. */
 function expectedAddresses(envs: readonly GenEnv[]): Set<string> {
   const out = new Set<string>();
-  for (const e of envs) for (const g of e.groups) for (const vm of vmNames(g)) out.add(`${stackName(e)}: vsphere_virtual_machine.${groupName(g)}["${vm}"]`);
+  for (const e of envs)
+    for (const g of e.groups)
+      for (const vm of vmNames(g)) out.add(`${stackName(e)}: vsphere_virtual_machine.${groupName(g)}["${vm}"]`);
   return out;
 }
 
@@ -171,7 +179,9 @@ const groupArb: fc.Arbitrary<Omit<GenGroup, "id">> = fc
     ...(byCount
       ? { count }
       : // a fixed IP lies outside the range (.200 and up) so it never meets a range address
-        { members: numbers.map((n, i) => (fixed[i] && rest.addressing === "static" ? { n, fixedIp: 200 + i } : { n })) }),
+        {
+          members: numbers.map((n, i) => (fixed[i] && rest.addressing === "static" ? { n, fixedIp: 200 + i } : { n })),
+        }),
   }));
 
 const envsArb = fc.array(fc.array(groupArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 });
@@ -190,8 +200,16 @@ type Op =
 
 const opArb = fc.record({
   op: fc.constantFrom<Op>(
-    "add-member", "remove-member", "reorder-members", "count-up", "count-down",
-    "add-group", "remove-group", "reorder-groups", "add-env", "remove-env",
+    "add-member",
+    "remove-member",
+    "reorder-members",
+    "count-up",
+    "count-down",
+    "add-group",
+    "remove-group",
+    "reorder-groups",
+    "add-env",
+    "remove-env",
   ),
   a: fc.nat(),
   b: fc.nat(),
@@ -218,7 +236,9 @@ function mutate(envs: GenEnv[], m: Mutation, ids: { group: number; env: number }
     case "add-member": {
       if (!group.members) return "skip";
       const used = new Set(group.members.map((x) => x.n));
-      const free = Array.from({ length: RANGE_SIZE }, (_, i) => i + 1).filter((n) => !used.has(n) && !group.retired?.includes(n));
+      const free = Array.from({ length: RANGE_SIZE }, (_, i) => i + 1).filter(
+        (n) => !used.has(n) && !group.retired?.includes(n),
+      );
       if (!free.length) return "skip";
       const n = free[m.a % free.length];
       group.members.splice(m.b % (group.members.length + 1), 0, { n });
@@ -269,9 +289,19 @@ function mutate(envs: GenEnv[], m: Mutation, ids: { group: number; env: number }
 }
 
 /** The heart of the guarantee: survivors unchanged, the rest exactly the spec's additions. */
-function expectStable(beforeEnvs: readonly GenEnv[], before: SynthRun, afterEnvs: readonly GenEnv[], after: SynthRun, log: string): void {
+function expectStable(
+  beforeEnvs: readonly GenEnv[],
+  before: SynthRun,
+  afterEnvs: readonly GenEnv[],
+  after: SynthRun,
+  log: string,
+): void {
   expect({ exitCode: before.exitCode, printed: before.printed }).toEqual({ exitCode: 0, printed: expect.any(String) });
-  expect({ exitCode: after.exitCode, printed: after.printed, log }).toEqual({ exitCode: 0, printed: expect.any(String), log });
+  expect({ exitCode: after.exitCode, printed: after.printed, log }).toEqual({
+    exitCode: 0,
+    printed: expect.any(String),
+    log,
+  });
   const vmsBefore = vmsOf(before, beforeEnvs.map(stackName));
   const vmsAfter = vmsOf(after, afterEnvs.map(stackName));
   // Exactly the VMs the spec asks for, before and after.
@@ -301,7 +331,10 @@ describe("stable addresses", () => {
     fc.assert(
       fc.property(envsArb, fc.array(opArb, { minLength: 1, maxLength: 4 }), (groupLists, ops) => {
         let gid = 1;
-        const envs: GenEnv[] = groupLists.map((gs, i) => ({ id: i + 1, groups: gs.map((g) => ({ ...structuredClone(g), id: gid++ })) }));
+        const envs: GenEnv[] = groupLists.map((gs, i) => ({
+          id: i + 1,
+          groups: gs.map((g) => ({ ...structuredClone(g), id: gid++ })),
+        }));
         const ids = { group: 100, env: 50 };
         const mutated = structuredClone(envs);
         const log = ops.map((op) => mutate(mutated, op, ids)).join("; ");
@@ -324,13 +357,19 @@ describe("stable addresses", () => {
       services.members.push({ name: "lab-cache-01", ipv4: "10.20.3.14" });
       const before = vms(synth(original));
       const after = vms(synth(changedEnv));
-      expect([...after.keys()].filter((k) => !before.has(k))).toEqual(['training-lab: vsphere_virtual_machine.services["lab-cache-01"]']);
-      expect([...before.keys()].filter((k) => !after.has(k))).toEqual(['training-lab: vsphere_virtual_machine.services["lab-registry-01"]']);
+      expect([...after.keys()].filter((k) => !before.has(k))).toEqual([
+        'training-lab: vsphere_virtual_machine.services["lab-cache-01"]',
+      ]);
+      expect([...before.keys()].filter((k) => !after.has(k))).toEqual([
+        'training-lab: vsphere_virtual_machine.services["lab-registry-01"]',
+      ]);
       for (const name of ["lab-git-01", "lab-proxy-01", "lab-monitor-01"]) {
         const address = `training-lab: vsphere_virtual_machine.services["${name}"]`;
         expect(after.get(address)).toEqual(before.get(address));
       }
-      expect(after.get('training-lab: vsphere_virtual_machine.services["lab-proxy-01"]')?.value).toEqual({ ipv4: "10.20.3.12" });
+      expect(after.get('training-lab: vsphere_virtual_machine.services["lab-proxy-01"]')?.value).toEqual({
+        ipv4: "10.20.3.12",
+      });
     });
 
     it("adds student-25 with the next address and leaves student-01..24 alone when count grows", () => {
@@ -340,7 +379,9 @@ describe("stable addresses", () => {
       const after = vms(synth(grown));
       expect(after.size).toBe(before.size + 1);
       for (const [address, state] of before) expect(after.get(address)).toEqual(state);
-      expect(after.get('training-lab: vsphere_virtual_machine.students["student-25"]')?.value).toEqual({ ipv4: "10.20.1.35" });
+      expect(after.get('training-lab: vsphere_virtual_machine.students["student-25"]')?.value).toEqual({
+        ipv4: "10.20.1.35",
+      });
     });
 
     it("changes nothing at all when the groups are listed in another order", () => {

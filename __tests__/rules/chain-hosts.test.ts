@@ -48,9 +48,19 @@ describe("chain-hosts", () => {
 
   it("has platform defaults for every version and datastore type", () => {
     const table: [string, DatastoreType, number | undefined][] = [
-      ["4.0", "vmfs3", 8], ["4.0", "vmfs5", 8], ["4.0", "nfs", undefined], ["4.0", "vsan", undefined],
-      ["5.0", "vmfs5", 8], ["5.1", "vmfs3", 8], ["5.1", "vmfs5", 32], ["5.1", "vmfs6", 32],
-      ["8.0", "vmfs3", 8], ["8.0", "vmfs5", 32], ["8.0", "vmfs6", 32], ["8.0", "nfs", undefined], ["8.0", "vsan", undefined],
+      ["4.0", "vmfs3", 8],
+      ["4.0", "vmfs5", 8],
+      ["4.0", "nfs", undefined],
+      ["4.0", "vsan", undefined],
+      ["5.0", "vmfs5", 8],
+      ["5.1", "vmfs3", 8],
+      ["5.1", "vmfs5", 32],
+      ["5.1", "vmfs6", 32],
+      ["8.0", "vmfs3", 8],
+      ["8.0", "vmfs5", 32],
+      ["8.0", "vmfs6", 32],
+      ["8.0", "nfs", undefined],
+      ["8.0", "vsan", undefined],
     ];
     for (const [v, t, limit] of table) expect([v, t, defaultMaxHostsPerChain(v, t)]).toEqual([v, t, limit]);
   });
@@ -84,8 +94,16 @@ describe("chain-hosts", () => {
   });
 
   it("reports a suppressed finding as info with its reason", () => {
-    const model = app([group("web", { cluster: cluster(33), suppressions: [{ rule: "chain-hosts", reason: "all hosts on 8.0U3 with VMFS6 ATS" }] })]);
-    expect(findingsOf("chain-hosts", model)[0]).toMatchObject({ severity: "info", suppressionReason: "all hosts on 8.0U3 with VMFS6 ATS" });
+    const model = app([
+      group("web", {
+        cluster: cluster(33),
+        suppressions: [{ rule: "chain-hosts", reason: "all hosts on 8.0U3 with VMFS6 ATS" }],
+      }),
+    ]);
+    expect(findingsOf("chain-hosts", model)[0]).toMatchObject({
+      severity: "info",
+      suppressionReason: "all hosts on 8.0U3 with VMFS6 ATS",
+    });
   });
 });
 

@@ -4,7 +4,9 @@ describe("chain-size", () => {
   const v40 = base({ site: site("4.0") });
 
   it("passes with 8 clones of one base on vSphere 4.0 (at the limit)", () => {
-    expect(findingsOf("chain-size", app([group("web", { base: v40, count: 5 }), group("db", { base: v40, count: 3 })]))).toEqual([]);
+    expect(
+      findingsOf("chain-size", app([group("web", { base: v40, count: 5 }), group("db", { base: v40, count: 3 })])),
+    ).toEqual([]);
   });
 
   it("fails with 9 clones split 5 + 4 over two groups on vSphere 4.0, naming 9 and 8", () => {
@@ -19,7 +21,10 @@ describe("chain-size", () => {
   it("counts one chain across stacks and reports it in each", () => {
     const a = base({ site: site("4.0"), stack: "a", path: "a/Bases/golden" });
     const b = base({ site: site("4.0"), stack: "b", path: "b/Bases/golden" });
-    const found = findingsOf("chain-size", app([group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })]));
+    const found = findingsOf(
+      "chain-size",
+      app([group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })]),
+    );
     expect(found.map((f) => f.stack)).toEqual(["a", "b"]);
     expect(found[0].message).toContain("a/web, b/web");
   });
@@ -27,7 +32,10 @@ describe("chain-size", () => {
   it("names the environment whose limit binds when the chain spans environments", () => {
     const a = base({ site: site("8.0"), stack: "a", path: "a/Bases/golden" });
     const b = base({ site: site("5.0"), stack: "b", path: "b/Bases/golden" });
-    const model = app([group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })], { limits: { a: { maxClonesPerChain: 20 } } });
+    const model = app(
+      [group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })],
+      { limits: { a: { maxClonesPerChain: 20 } } },
+    );
     expect(messages("chain-size", model)[0]).toContain(
       ", 9 vs 8; split the clones over more bases (another snapshot or source VM) or raise limits.maxClonesPerChain in b (its default for vSphere 5.0 is the strictest of the chain's environments) if your platform allows more",
     );
@@ -36,7 +44,12 @@ describe("chain-size", () => {
   it("counts one chain whatever the case of the vCenter server name", () => {
     const a = base({ site: { ...site("4.0"), server: "VC.example.com" }, stack: "a", path: "a/Bases/golden" });
     const b = base({ site: { ...site("4.0"), server: "vc.example.com" }, stack: "b", path: "b/Bases/golden" });
-    expect(findingsOf("chain-size", app([group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })]))).toHaveLength(2);
+    expect(
+      findingsOf(
+        "chain-size",
+        app([group("web", { stack: "a", base: a, count: 5 }), group("web", { stack: "b", base: b, count: 4 })]),
+      ),
+    ).toHaveLength(2);
   });
 
   it("treats another snapshot, source VM or datacenter as another chain", () => {
@@ -68,7 +81,10 @@ describe("chain-size", () => {
 
   it("reports a suppressed finding as info with its reason", () => {
     const suppressions = [{ rule: "chain-size", reason: "lab on 4.0 accepted" }];
-    const model = app([group("web", { base: v40, count: 5, suppressions }), group("db", { base: v40, count: 4, suppressions })]);
+    const model = app([
+      group("web", { base: v40, count: 5, suppressions }),
+      group("db", { base: v40, count: 4, suppressions }),
+    ]);
     const [f] = findingsOf("chain-size", model);
     expect(f).toMatchObject({ severity: "info", ruleSeverity: "error", suppressionReason: "lab on 4.0 accepted" });
   });
@@ -82,7 +98,9 @@ describe("chain-size", () => {
   });
 
   it("is suppressed for a whole stack", () => {
-    const model = app([group("web", { base: v40, count: 9 })], { suppress: { lab: [{ rule: "chain-size", reason: "legacy lab" }] } });
+    const model = app([group("web", { base: v40, count: 9 })], {
+      suppress: { lab: [{ rule: "chain-size", reason: "legacy lab" }] },
+    });
     expect(findingsOf("chain-size", model)[0]).toMatchObject({ severity: "info", suppressionReason: "legacy lab" });
   });
 });

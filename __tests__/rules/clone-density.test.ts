@@ -8,8 +8,11 @@ describe("clone-density", () => {
   it("warns at 31 clones of one base with the exact message", () => {
     const found = findingsOf("clone-density", app([group("web", { count: 21 }), group("db", { count: 10 })]));
     expect(found.map((f) => [f.severity, f.message])).toEqual([
-      ["warning", "[clone-density] lab/web, lab/db: base 'golden' (DC0/VM0@snap-1) serves 31 clones from one base disk, 31 vs 30; " +
-        "spread the clones over more bases, put the base disk on SSD, or raise limits.warnClonesPerChain"],
+      [
+        "warning",
+        "[clone-density] lab/web, lab/db: base 'golden' (DC0/VM0@snap-1) serves 31 clones from one base disk, 31 vs 30; " +
+          "spread the clones over more bases, put the base disk on SSD, or raise limits.warnClonesPerChain",
+      ],
     ]);
   });
 
@@ -19,11 +22,19 @@ describe("clone-density", () => {
   });
 
   it("honours limits.warnClonesPerChain", () => {
-    expect(messages("clone-density", app([group("web", { count: 11 })], { limits: { lab: { warnClonesPerChain: 10 } } }))[0]).toContain("11 vs 10");
+    expect(
+      messages("clone-density", app([group("web", { count: 11 })], { limits: { lab: { warnClonesPerChain: 10 } } }))[0],
+    ).toContain("11 vs 10");
   });
 
   it("reports a suppressed finding as info with its reason", () => {
-    const model = app([group("web", { count: 40, suppressions: [{ rule: "clone-density", reason: "base disk is on NVMe" }] })]);
-    expect(findingsOf("clone-density", model)[0]).toMatchObject({ severity: "info", ruleSeverity: "warning", suppressionReason: "base disk is on NVMe" });
+    const model = app([
+      group("web", { count: 40, suppressions: [{ rule: "clone-density", reason: "base disk is on NVMe" }] }),
+    ]);
+    expect(findingsOf("clone-density", model)[0]).toMatchObject({
+      severity: "info",
+      ruleSeverity: "warning",
+      suppressionReason: "base disk is on NVMe",
+    });
   });
 });

@@ -36,7 +36,16 @@ describe("ha-cluster", () => {
   });
 
   it("reports a suppressed finding as info with its reason", () => {
-    const model = app([group("web", { base: base({ site: site("4.0") }), cluster: cluster(3, { haEnabled: true }), suppressions: [{ rule: "ha-cluster", reason: "HA restart not needed for lab VMs" }] })]);
-    expect(findingsOf("ha-cluster", model)[0]).toMatchObject({ severity: "info", suppressionReason: "HA restart not needed for lab VMs" });
+    const model = app([
+      group("web", {
+        base: base({ site: site("4.0") }),
+        cluster: cluster(3, { haEnabled: true }),
+        suppressions: [{ rule: "ha-cluster", reason: "HA restart not needed for lab VMs" }],
+      }),
+    ]);
+    expect(findingsOf("ha-cluster", model)[0]).toMatchObject({
+      severity: "info",
+      suppressionReason: "HA restart not needed for lab VMs",
+    });
   });
 });

@@ -4,15 +4,25 @@ import { app, findingsOf, group, messages } from "../helpers/model";
 /** A group with static addresses: member n gets the nth address of the range. */
 function staticGroup(name: string, count: number, plan: Ipv4Plan, over: Partial<GroupModel> = {}): GroupModel {
   const first = plan.first.split(".").map(Number);
-  const size = (plan.last.split(".").map(Number)[3] - first[3]) + 1;
+  const size = plan.last.split(".").map(Number)[3] - first[3] + 1;
   const members = Array.from({ length: count }, (_, i) => {
     const m = `${name}-${String(i + 1).padStart(2, "0")}`;
-    return { name: m, hostname: m, number: i + 1, ...(i < size ? { ipv4: `${first[0]}.${first[1]}.${first[2]}.${first[3] + i}` } : {}) };
+    return {
+      name: m,
+      hostname: m,
+      number: i + 1,
+      ...(i < size ? { ipv4: `${first[0]}.${first[1]}.${first[2]}.${first[3] + i}` } : {}),
+    };
   });
   return group(name, { customized: true, ipv4: plan, members, ...over });
 }
 
-const plan = (first: string, last: string, gateway = "10.0.10.1", prefixLength = 24): Ipv4Plan => ({ first, last, gateway, prefixLength });
+const plan = (first: string, last: string, gateway = "10.0.10.1", prefixLength = 24): Ipv4Plan => ({
+  first,
+  last,
+  gateway,
+  prefixLength,
+});
 
 describe("ip-pool", () => {
   it("passes a range exactly as large as the group (at the limit)", () => {
@@ -27,7 +37,10 @@ describe("ip-pool", () => {
   });
 
   it("fails two groups handing out the same address, naming both groups and the address", () => {
-    const model = app([staticGroup("web", 2, plan("10.0.10.10", "10.0.10.20")), staticGroup("db", 1, plan("10.0.10.11", "10.0.10.20"))]);
+    const model = app([
+      staticGroup("web", 2, plan("10.0.10.10", "10.0.10.20")),
+      staticGroup("db", 1, plan("10.0.10.11", "10.0.10.20")),
+    ]);
     expect(messages("ip-pool", model)).toEqual([
       "[ip-pool] lab/web, lab/db: address 10.0.10.11 (lab/web web-02, lab/db db-01) is handed out 2 times, 2 vs 1; give the groups ranges that do not overlap, or the members another ipv4",
     ]);
@@ -41,10 +54,12 @@ describe("ip-pool", () => {
   });
 
   it("fails a range holding the gateway, the network or the broadcast address", () => {
-    expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.1", "10.0.10.9"))]))[0]).toContain("includes the gateway address 10.0.10.1");
-    expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.0", "10.0.10.9", "10.0.10.254"))]))).toContainEqual(
-      expect.stringContaining("includes the network address 10.0.10.0"),
+    expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.1", "10.0.10.9"))]))[0]).toContain(
+      "includes the gateway address 10.0.10.1",
     );
+    expect(
+      messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.0", "10.0.10.9", "10.0.10.254"))])),
+    ).toContainEqual(expect.stringContaining("includes the network address 10.0.10.0"));
     expect(messages("ip-pool", app([staticGroup("web", 2, plan("10.0.10.250", "10.0.10.255"))]))).toContainEqual(
       expect.stringContaining("includes the broadcast address 10.0.10.255"),
     );
@@ -68,7 +83,15 @@ describe("ip-pool", () => {
 
   it("fails two members of one group with the same address, naming both", () => {
     const g = staticGroup("web", 2, plan("10.0.10.10", "10.0.10.20"));
-    const model = app([{ ...g, members: [{ name: "web-01", hostname: "web-01", ipv4: "10.0.10.50" }, { name: "web-02", hostname: "web-02", ipv4: "10.0.10.50" }] }]);
+    const model = app([
+      {
+        ...g,
+        members: [
+          { name: "web-01", hostname: "web-01", ipv4: "10.0.10.50" },
+          { name: "web-02", hostname: "web-02", ipv4: "10.0.10.50" },
+        ],
+      },
+    ]);
     expect(messages("ip-pool", model)).toEqual([
       "[ip-pool] lab/web: address 10.0.10.50 (lab/web web-01, lab/web web-02) is handed out 2 times, 2 vs 1; give each member its own ipv4",
     ]);
@@ -81,7 +104,12 @@ describe("ip-pool", () => {
   });
 
   it("reports a suppressed finding as info with its reason", () => {
-    const g = staticGroup("web", 5, plan("10.0.10.10", "10.0.10.13"), { suppressions: [{ rule: "ip-pool", reason: "web-05 gets its address by hand" }] });
-    expect(findingsOf("ip-pool", app([g]))[0]).toMatchObject({ severity: "info", suppressionReason: "web-05 gets its address by hand" });
+    const g = staticGroup("web", 5, plan("10.0.10.10", "10.0.10.13"), {
+      suppressions: [{ rule: "ip-pool", reason: "web-05 gets its address by hand" }],
+    });
+    expect(findingsOf("ip-pool", app([g]))[0]).toMatchObject({
+      severity: "info",
+      suppressionReason: "web-05 gets its address by hand",
+    });
   });
 });

@@ -13,14 +13,27 @@ describe("storage-drs", () => {
   });
 
   it("reports a suppressed finding as info with its reason", () => {
-    const g = group("web", { datastore: undefined, datastoreCluster: "PodA", suppressions: [{ rule: "storage-drs", reason: "SDRS disabled on PodA" }] });
-    expect(findingsOf("storage-drs", app([g]))[0]).toMatchObject({ severity: "info", suppressionReason: "SDRS disabled on PodA" });
+    const g = group("web", {
+      datastore: undefined,
+      datastoreCluster: "PodA",
+      suppressions: [{ rule: "storage-drs", reason: "SDRS disabled on PodA" }],
+    });
+    expect(findingsOf("storage-drs", app([g]))[0]).toMatchObject({
+      severity: "info",
+      suppressionReason: "SDRS disabled on PodA",
+    });
   });
 });
 
 describe("snapshot-source", () => {
   it("passes a VM with a snapshot and a template without one", () => {
-    const tpl = base({ template: true, snapshot: undefined, manageSnapshot: false, name: "tpl", path: "lab/Bases/tpl" });
+    const tpl = base({
+      template: true,
+      snapshot: undefined,
+      manageSnapshot: false,
+      name: "tpl",
+      path: "lab/Bases/tpl",
+    });
     expect(findingsOf("snapshot-source", app([group("web"), group("db", { base: tpl })]))).toEqual([]);
   });
 
@@ -41,8 +54,13 @@ describe("snapshot-source", () => {
 
   it("is suppressed for a whole stack with its reason", () => {
     const b = base({ snapshot: undefined, manageSnapshot: false });
-    const model = app([group("web", { base: b })], { suppress: { lab: [{ rule: "snapshot-source", reason: "snapshot taken by the image pipeline" }] } });
-    expect(findingsOf("snapshot-source", model)[0]).toMatchObject({ severity: "info", suppressionReason: "snapshot taken by the image pipeline" });
+    const model = app([group("web", { base: b })], {
+      suppress: { lab: [{ rule: "snapshot-source", reason: "snapshot taken by the image pipeline" }] },
+    });
+    expect(findingsOf("snapshot-source", model)[0]).toMatchObject({
+      severity: "info",
+      suppressionReason: "snapshot taken by the image pipeline",
+    });
   });
 });
 
@@ -55,10 +73,19 @@ describe("storage-estimate", () => {
   });
 
   it("warns one clone past the capacity with the exact message", () => {
-    const found = findingsOf("storage-estimate", app([group("web", { base: b, datastore: store, count: 6 }), group("db", { base: b, datastore: store, count: 5 })]));
+    const found = findingsOf(
+      "storage-estimate",
+      app([
+        group("web", { base: b, datastore: store, count: 6 }),
+        group("db", { base: b, datastore: store, count: 5 }),
+      ]),
+    );
     expect(found.map((f) => [f.severity, f.message])).toEqual([
-      ["warning", "[storage-estimate] lab/web, lab/db: delta disks on datastore 'DS0' may grow to 440 GB at 100% of their base, 440 GB vs 400 GB; " +
-        "move some groups to another datastore, use nonpersistent disks and power-cycle, or add capacity"],
+      [
+        "warning",
+        "[storage-estimate] lab/web, lab/db: delta disks on datastore 'DS0' may grow to 440 GB at 100% of their base, 440 GB vs 400 GB; " +
+          "move some groups to another datastore, use nonpersistent disks and power-cycle, or add capacity",
+      ],
     ]);
   });
 
@@ -68,7 +95,9 @@ describe("storage-estimate", () => {
   });
 
   it("reports a suppressed finding as info with its reason", () => {
-    const model = app([group("web", { base: b, datastore: store, count: 11 })], { suppress: { lab: [{ rule: "storage-estimate", reason: "dedupe" }] } });
+    const model = app([group("web", { base: b, datastore: store, count: 11 })], {
+      suppress: { lab: [{ rule: "storage-estimate", reason: "dedupe" }] },
+    });
     expect(findingsOf("storage-estimate", model)[0]).toMatchObject({ severity: "info", suppressionReason: "dedupe" });
   });
 });
@@ -77,7 +106,10 @@ describe("snapshot-source: one snapshot per source VM", () => {
   const golden = (stack: string, over = {}) => base({ stack, path: `${stack}/Bases/golden`, ...over });
 
   it("warns an environment whose clones use a snapshot another environment manages", () => {
-    const model = app([group("web", { stack: "a", base: golden("a") }), group("web2", { stack: "b", base: golden("b", { manageSnapshot: false }) })]);
+    const model = app([
+      group("web", { stack: "a", base: golden("a") }),
+      group("web2", { stack: "b", base: golden("b", { manageSnapshot: false }) }),
+    ]);
     const found = findingsOf("snapshot-source", model);
     expect(found.map((f) => [f.stack, f.severity])).toEqual([["b", "warning"]]);
     expect(found[0].message).toBe(
@@ -87,12 +119,18 @@ describe("snapshot-source: one snapshot per source VM", () => {
   });
 
   it("passes two bases of one environment naming the snapshot that one of them manages", () => {
-    const model = app([group("web", { base: base() }), group("db", { base: base({ name: "same", path: "lab/Bases/same", manageSnapshot: false }) })]);
+    const model = app([
+      group("web", { base: base() }),
+      group("db", { base: base({ name: "same", path: "lab/Bases/same", manageSnapshot: false }) }),
+    ]);
     expect(findingsOf("snapshot-source", model)).toEqual([]);
   });
 
   it("fails two bases managing the snapshot of one source VM, in each of their stacks", () => {
-    const model = app([group("web", { stack: "a", base: golden("a") }), group("web2", { stack: "b", base: golden("b") })]);
+    const model = app([
+      group("web", { stack: "a", base: golden("a") }),
+      group("web2", { stack: "b", base: golden("b") }),
+    ]);
     const found = findingsOf("snapshot-source", model);
     expect(found.map((f) => f.stack)).toEqual(["a", "b"]);
     expect(found[0].message).toBe(
@@ -102,7 +140,14 @@ describe("snapshot-source: one snapshot per source VM", () => {
   });
 
   it("fails two snapshot names on one source VM", () => {
-    const model = app([group("web", { base: base() }), group("db", { base: base({ name: "other", path: "lab/Bases/other", snapshot: "snap-2", manageSnapshot: false }) })]);
-    expect(messages("snapshot-source", model)[0]).toContain("source VM 'VM0' in DC0 is asked for 2 snapshots ('snap-1', 'snap-2'), but clones come from its only snapshot, 2 vs 1;");
+    const model = app([
+      group("web", { base: base() }),
+      group("db", {
+        base: base({ name: "other", path: "lab/Bases/other", snapshot: "snap-2", manageSnapshot: false }),
+      }),
+    ]);
+    expect(messages("snapshot-source", model)[0]).toContain(
+      "source VM 'VM0' in DC0 is asked for 2 snapshots ('snap-1', 'snap-2'), but clones come from its only snapshot, 2 vs 1;",
+    );
   });
 });

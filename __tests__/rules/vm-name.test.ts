@@ -20,7 +20,10 @@ describe("vm-name", () => {
   });
 
   it("fails a name used by two groups in one datacenter, once per pair of groups", () => {
-    const model = app([group("web", { count: 3 }), group("web2", { members: [...named("web-01"), ...named("web-02")] })]);
+    const model = app([
+      group("web", { count: 3 }),
+      group("web2", { members: [...named("web-01"), ...named("web-02")] }),
+    ]);
     expect(messages("vm-name", model)).toEqual([
       "[vm-name] lab/web, lab/web2: VM name 'web-01', 'web-02' is used 2 times in datacenter DC0, 2 vs 1; " +
         "give each VM a unique name: change namePattern or members of one group",
@@ -30,7 +33,10 @@ describe("vm-name", () => {
   it("fails the same name in two environments on the same datacenter", () => {
     const a = base({ stack: "a", path: "a/Bases/golden" });
     const b = base({ stack: "b", path: "b/Bases/golden" });
-    const found = findingsOf("vm-name", app([group("web", { stack: "a", base: a }), group("web", { stack: "b", base: b })]));
+    const found = findingsOf(
+      "vm-name",
+      app([group("web", { stack: "a", base: a }), group("web", { stack: "b", base: b })]),
+    );
     expect(found.map((f) => f.stack)).toEqual(["a", "b"]);
   });
 
@@ -40,7 +46,15 @@ describe("vm-name", () => {
   });
 
   it("reports a suppressed finding as info with its reason", () => {
-    const model = app([group("web", { members: named("a".repeat(81)), suppressions: [{ rule: "vm-name", reason: "vCenter 8 shows long names" }] })]);
-    expect(findingsOf("vm-name", model)[0]).toMatchObject({ severity: "info", suppressionReason: "vCenter 8 shows long names" });
+    const model = app([
+      group("web", {
+        members: named("a".repeat(81)),
+        suppressions: [{ rule: "vm-name", reason: "vCenter 8 shows long names" }],
+      }),
+    ]);
+    expect(findingsOf("vm-name", model)[0]).toMatchObject({
+      severity: "info",
+      suppressionReason: "vCenter 8 shows long names",
+    });
   });
 });

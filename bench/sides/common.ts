@@ -33,15 +33,33 @@ export interface Lookups {
 
 export function lookups(app: App, sc: S.Scenario): Lookups {
   const stack = new TerraformStack(app, S.STACK);
-  const user = new TerraformVariable(stack, "vsphere_user", { type: "string", sensitive: true, nullable: false, description: "vCenter user; set TF_VAR_vsphere_user" });
-  const password = new TerraformVariable(stack, "vsphere_password", { type: "string", sensitive: true, nullable: false, description: "vCenter password; set TF_VAR_vsphere_password" });
-  new VsphereProvider(stack, "vsphere", { vsphereServer: S.SERVER, allowUnverifiedSsl: false, user: user.stringValue, password: password.stringValue });
+  const user = new TerraformVariable(stack, "vsphere_user", {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description: "vCenter user; set TF_VAR_vsphere_user",
+  });
+  const password = new TerraformVariable(stack, "vsphere_password", {
+    type: "string",
+    sensitive: true,
+    nullable: false,
+    description: "vCenter password; set TF_VAR_vsphere_password",
+  });
+  new VsphereProvider(stack, "vsphere", {
+    vsphereServer: S.SERVER,
+    allowUnverifiedSsl: false,
+    user: user.stringValue,
+    password: password.stringValue,
+  });
   const dc = new DataVsphereDatacenter(stack, "dc", { name: S.DATACENTER });
   const clusters = new Map<S.ClusterSpec, ClusterLookups>();
   for (const c of sc.clusters) {
     clusters.set(c, {
       cluster: new DataVsphereComputeCluster(stack, `cluster-${c.name}`, { name: c.name, datacenterId: dc.id }),
-      datastore: new DataVsphereDatastore(stack, `datastore-${c.datastore}`, { name: c.datastore, datacenterId: dc.id }),
+      datastore: new DataVsphereDatastore(stack, `datastore-${c.datastore}`, {
+        name: c.datastore,
+        datacenterId: dc.id,
+      }),
       network: new DataVsphereNetwork(stack, `network-${c.network}`, { name: c.network, datacenterId: dc.id }),
     });
   }
@@ -117,5 +135,8 @@ export function addDisks(vm: VirtualMachine, disks: unknown): void {
 }
 
 export function groupOutput(stack: TerraformStack, g: S.GroupSpec, value: unknown): void {
-  new TerraformOutput(stack, `${g.name}_vms`, { description: `VMs of group ${g.name}: name => id and default IP address`, value });
+  new TerraformOutput(stack, `${g.name}_vms`, {
+    description: `VMs of group ${g.name}: name => id and default IP address`,
+    value,
+  });
 }

@@ -28,7 +28,14 @@ export function build(app: App, sc: S.Scenario): TerraformStack {
       },
     });
     addDisks(vm, sourceDisks(l, g));
-    groupOutput(l.stack, g, TerraformIterator.fromResources(vm).forExpressionForMap("key", "{ id = val.id, default_ip_address = val.default_ip_address }"));
+    groupOutput(
+      l.stack,
+      g,
+      TerraformIterator.fromResources(vm).forExpressionForMap(
+        "key",
+        "{ id = val.id, default_ip_address = val.default_ip_address }",
+      ),
+    );
   }
   return l.stack;
 }

@@ -2,7 +2,13 @@
  * Side (a) "ours": the estate with this project's constructs, every rule on.
  */
 import { TerraformStack, type App } from "cdktf";
-import { BaseImage, LinkedCloneChecks, LinkedCloneGroup, VsphereConnection, VsphereInventory } from "../../lib/constructs";
+import {
+  BaseImage,
+  LinkedCloneChecks,
+  LinkedCloneGroup,
+  VsphereConnection,
+  VsphereInventory,
+} from "../../lib/constructs";
 import * as S from "../scenario";
 
 export function build(app: App, sc: S.Scenario): TerraformStack {
@@ -12,11 +18,22 @@ export function build(app: App, sc: S.Scenario): TerraformStack {
     datacenter: S.DATACENTER,
     version: S.VERSION,
     clusters: Object.fromEntries(sc.clusters.map((c) => [c.name, { hosts: c.hosts, haEnabled: true }])),
-    datastores: Object.fromEntries(sc.clusters.map((c) => [c.datastore, { type: "vmfs6" as const, capacityGb: S.DATASTORE_GB }])),
+    datastores: Object.fromEntries(
+      sc.clusters.map((c) => [c.datastore, { type: "vmfs6" as const, capacityGb: S.DATASTORE_GB }]),
+    ),
   });
   const bases = new Map<S.BaseSpec, BaseImage>();
   for (const b of sc.bases) {
-    bases.set(b, new BaseImage(stack, b.id, { inventory, vm: b.vm, snapshot: b.snapshot, manageSnapshot: true, diskGb: S.DISK_GB }));
+    bases.set(
+      b,
+      new BaseImage(stack, b.id, {
+        inventory,
+        vm: b.vm,
+        snapshot: b.snapshot,
+        manageSnapshot: true,
+        diskGb: S.DISK_GB,
+      }),
+    );
   }
   for (const g of sc.groups) {
     new LinkedCloneGroup(stack, g.name, {

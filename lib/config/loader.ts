@@ -46,7 +46,10 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
   const problems: Problem[] = [];
   const add = (field: string, message: string) => problems.push({ file, field, message });
   if (text.trim() === "") {
-    add("", "the file is empty; an environment needs vsphere, datacenter, bases and groups (see shared spec: environment-file.md)");
+    add(
+      "",
+      "the file is empty; an environment needs vsphere, datacenter, bases and groups (see shared spec: environment-file.md)",
+    );
     throw new ConfigError(problems);
   }
   const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true, stringKeys: true });
@@ -64,12 +67,18 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
     throw new ConfigError(problems);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    add("", `the file holds ${showValue(raw)}, not a mapping; start with keys such as vsphere:, datacenter:, bases:, groups:`);
+    add(
+      "",
+      `the file holds ${showValue(raw)}, not a mapping; start with keys such as vsphere:, datacenter:, bases:, groups:`,
+    );
     throw new ConfigError(problems);
   }
   const templates = findTemplates(raw, []);
   for (const at of templates) {
-    add(at, "holds '${' or '%{', which Terraform would evaluate as an expression; write plain text (environment files hold literals only)");
+    add(
+      at,
+      "holds '${' or '%{', which Terraform would evaluate as an expression; write plain text (environment files hold literals only)",
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   const result = environmentSchema.safeParse(raw, { reportInput: true });
@@ -93,9 +102,18 @@ export function loadEnvironment(filePath: string): LoadedEnvironment {
   } catch {
     throw new ConfigError([{ file, field: "", message: "the file cannot be read; check that it exists" }]);
   }
-  if (!stat.isFile()) throw new ConfigError([{ file, field: "", message: "is not a regular file; environment files are <stack>.yaml files" }]);
+  if (!stat.isFile())
+    throw new ConfigError([
+      { file, field: "", message: "is not a regular file; environment files are <stack>.yaml files" },
+    ]);
   if (stat.size > MAX_FILE_BYTES) {
-    throw new ConfigError([{ file, field: "", message: `the file is ${stat.size} bytes, over the limit of ${MAX_FILE_BYTES}; split it into several environments` }]);
+    throw new ConfigError([
+      {
+        file,
+        field: "",
+        message: `the file is ${stat.size} bytes, over the limit of ${MAX_FILE_BYTES}; split it into several environments`,
+      },
+    ]);
   }
   const text = fs.readFileSync(filePath, "utf8");
   return { name, file, spec: parseEnvironment(text, file) };
@@ -111,7 +129,13 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
     const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
     return {
       files: [],
-      problems: [{ file: shown, field: "", message: `the environment folder ${missing ? "does not exist" : "cannot be read"}; check LINKED_CLONES_ENV_DIR (default: environments)` }],
+      problems: [
+        {
+          file: shown,
+          field: "",
+          message: `the environment folder ${missing ? "does not exist" : "cannot be read"}; check LINKED_CLONES_ENV_DIR (default: environments)`,
+        },
+      ],
     };
   }
   const problems: Problem[] = [];
@@ -124,7 +148,11 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
     } else if (entry.endsWith(".yaml")) files.push(full);
   }
   if (!files.length && !problems.length) {
-    problems.push({ file: shown, field: "", message: `holds no environment (.yaml) files; add one, e.g. ${path.join(shown, "lab.yaml")}` });
+    problems.push({
+      file: shown,
+      field: "",
+      message: `holds no environment (.yaml) files; add one, e.g. ${path.join(shown, "lab.yaml")}`,
+    });
   }
   return { files, problems };
 }
@@ -138,7 +166,8 @@ function secretVariableFor(pathParts: readonly PropertyKey[], key: string): stri
 /** The reason of a YAML error without its position (shown separately) or parser advice. */
 function yamlReason(e: YAML.YAMLError): string {
   if (/Maximum call stack/.test(e.message)) return "the document is nested too deeply";
-  if (/multiple documents/i.test(e.message)) return "the file holds more than one YAML document (---); keep one environment per file";
+  if (/multiple documents/i.test(e.message))
+    return "the file holds more than one YAML document (---); keep one environment per file";
   return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
@@ -147,7 +176,10 @@ function findTemplates(value: unknown, at: PropertyKey[]): string[] {
   if (typeof value === "string") return /[$%]\{/.test(value) ? [fieldPath(at)] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => findTemplates(v, [...at, i]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => [...(/[$%]\{/.test(k) ? [fieldPath([...at, k])] : []), ...findTemplates(v, [...at, k])]);
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...(/[$%]\{/.test(k) ? [fieldPath([...at, k])] : []),
+      ...findTemplates(v, [...at, k]),
+    ]);
   }
   return [];
 }
@@ -180,7 +212,8 @@ function schemaAt(schema: AnySchema, pathParts: readonly PropertyKey[], raw: unk
   const unwrap = (x: AnySchema): AnySchema => {
     let cur = x;
     for (;;) {
-      if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable) cur = cur.unwrap() as AnySchema;
+      if (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault || cur instanceof z.ZodNullable)
+        cur = cur.unwrap() as AnySchema;
       else if (cur instanceof z.ZodPipe) cur = cur.in as AnySchema;
       else return cur;
     }
@@ -191,7 +224,9 @@ function schemaAt(schema: AnySchema, pathParts: readonly PropertyKey[], raw: unk
       const objects = (u.options as AnySchema[]).map(unwrap).filter((o): o is z.ZodObject => o instanceof z.ZodObject);
       const type = value && typeof value === "object" ? (value as Record<string, unknown>).type : undefined;
       const byType = objects.find((o) => o.shape.type instanceof z.ZodLiteral && o.shape.type.value === type);
-      const byKeys = objects.find((o) => value && typeof value === "object" && Object.keys(value).some((k) => k in o.shape));
+      const byKeys = objects.find(
+        (o) => value && typeof value === "object" && Object.keys(value).some((k) => k in o.shape),
+      );
       return byType ?? byKeys ?? objects[0] ?? u;
     }
     return u;
@@ -227,7 +262,11 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Pro
         const field = fieldPath([...issue.path, key]);
         const secretEnv = secretVariableFor(issue.path, key);
         if (secretEnv) {
-          return { file, field, message: `secrets never go in environment files; remove ${key} and set ${secretEnv} in the environment instead` };
+          return {
+            file,
+            field,
+            message: `secrets never go in environment files; remove ${key} and set ${secretEnv} in the environment instead`,
+          };
         }
         const guess = didYouMean(key, known);
         const hint = guess ? `did you mean '${guess}'?` : `known fields here: ${known.join(", ")}`;
@@ -251,7 +290,13 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Pro
       if (endsInType || (value && typeof value === "object" && "type" in value && at === "backend")) {
         const t = endsInType ? value : (value as Record<string, unknown>).type;
         const guess = typeof t === "string" ? didYouMean(t, ["local", "s3", "pg", "http", "remote"]) : undefined;
-        return [{ file, field: endsInType ? at : `${at}.type`, message: `must be one of local, s3, pg, http, remote, got ${showValue(t)}${guess ? `; did you mean '${guess}'?` : ""}` }];
+        return [
+          {
+            file,
+            field: endsInType ? at : `${at}.type`,
+            message: `must be one of local, s3, pg, http, remote, got ${showValue(t)}${guess ? `; did you mean '${guess}'?` : ""}`,
+          },
+        ];
       }
       return [{ file, field: at, message: `${issue.message}, got ${showValue(value)}` }];
     }
@@ -271,38 +316,68 @@ function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
   spec.groups.forEach((g, i) => {
     const at = `groups[${i}]`;
     const first = seen.get(g.name);
-    if (first !== undefined) add(`${at}.name`, `group name '${g.name}' is already used by groups[${first}]; group names must be unique in an environment`);
+    if (first !== undefined)
+      add(
+        `${at}.name`,
+        `group name '${g.name}' is already used by groups[${first}]; group names must be unique in an environment`,
+      );
     else seen.set(g.name, i);
     if (!Object.hasOwn(spec.bases, g.base)) {
       const guess = didYouMean(g.base, baseNames);
-      add(`${at}.base`, `base '${g.base}' is not declared under bases; ${guess ? `did you mean '${guess}'?` : `declare it, or use one of: ${baseNames.join(", ")}`}`);
+      add(
+        `${at}.base`,
+        `base '${g.base}' is not declared under bases; ${guess ? `did you mean '${guess}'?` : `declare it, or use one of: ${baseNames.join(", ")}`}`,
+      );
     }
     if ((g.cluster === undefined) === (g.resourcePool === undefined)) {
-      add(at, g.cluster === undefined ? "has neither cluster nor resourcePool; set one of them" : "has both cluster and resourcePool; set only one");
+      add(
+        at,
+        g.cluster === undefined
+          ? "has neither cluster nor resourcePool; set one of them"
+          : "has both cluster and resourcePool; set only one",
+      );
     }
     if (g.cluster !== undefined && !Object.hasOwn(spec.clusters, g.cluster)) {
       const guess = didYouMean(g.cluster, clusterNames);
-      add(`${at}.cluster`, `cluster '${g.cluster}' is not declared under clusters; ${guess ? `did you mean '${guess}'?` : "declare it (with its hosts) under clusters"}`);
+      add(
+        `${at}.cluster`,
+        `cluster '${g.cluster}' is not declared under clusters; ${guess ? `did you mean '${guess}'?` : "declare it (with its hosts) under clusters"}`,
+      );
     }
     if ((g.datastore === undefined) === (g.datastoreCluster === undefined)) {
-      add(at, g.datastore === undefined ? "has neither datastore nor datastoreCluster; set datastore" : "has both datastore and datastoreCluster; set only one");
+      add(
+        at,
+        g.datastore === undefined
+          ? "has neither datastore nor datastoreCluster; set datastore"
+          : "has both datastore and datastoreCluster; set only one",
+      );
     }
     if (g.datastore !== undefined && !Object.hasOwn(spec.datastores, g.datastore)) {
       const guess = didYouMean(g.datastore, datastoreNames);
-      add(`${at}.datastore`, `datastore '${g.datastore}' is not declared under datastores; ${guess ? `did you mean '${guess}'?` : "declare it (with its type) under datastores"}`);
+      add(
+        `${at}.datastore`,
+        `datastore '${g.datastore}' is not declared under datastores; ${guess ? `did you mean '${guess}'?` : "declare it (with its type) under datastores"}`,
+      );
     }
     if (g.hosts) {
       const clusterName = g.cluster ?? g.resourcePool?.split("/")[0];
-      const cluster = clusterName !== undefined && Object.hasOwn(spec.clusters, clusterName) ? spec.clusters[clusterName] : undefined;
+      const cluster =
+        clusterName !== undefined && Object.hasOwn(spec.clusters, clusterName) ? spec.clusters[clusterName] : undefined;
       if (!cluster) {
-        add(`${at}.hosts`, `hosts need a declared cluster to confine the group in; place the group in a cluster declared under clusters`);
+        add(
+          `${at}.hosts`,
+          `hosts need a declared cluster to confine the group in; place the group in a cluster declared under clusters`,
+        );
       } else if (!cluster.hosts) {
         add(`${at}.hosts`, `cluster '${clusterName}' declares no hosts; list them under clusters.${clusterName}.hosts`);
       } else {
         g.hosts.forEach((h, j) => {
           if (!cluster.hosts!.includes(h)) {
             const guess = didYouMean(h, cluster.hosts!);
-            add(`${at}.hosts[${j}]`, `host '${h}' is not in cluster '${clusterName}'; ${guess ? `did you mean '${guess}'?` : `use one of: ${cluster.hosts!.join(", ")}`}`);
+            add(
+              `${at}.hosts[${j}]`,
+              `host '${h}' is not in cluster '${clusterName}'; ${guess ? `did you mean '${guess}'?` : `use one of: ${cluster.hosts!.join(", ")}`}`,
+            );
           }
         });
       }
@@ -311,7 +386,10 @@ function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
     if (ipv4 === undefined || ipv4 === "dhcp") {
       (g.members ?? []).forEach((m, j) => {
         if (typeof m !== "string" && m.ipv4 !== undefined) {
-          add(`${at}.members[${j}].ipv4`, "is given but the group has no static customization.ipv4 range, so it would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the address");
+          add(
+            `${at}.members[${j}].ipv4`,
+            "is given but the group has no static customization.ipv4 range, so it would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the address",
+          );
         }
       });
     }
@@ -328,7 +406,10 @@ function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
   });
   for (const [name, base] of Object.entries(spec.bases)) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-      add(`bases[${JSON.stringify(name)}]`, "base names may hold only letters, digits, '_', '.' and '-'; rename the base");
+      add(
+        `bases[${JSON.stringify(name)}]`,
+        "base names may hold only letters, digits, '_', '.' and '-'; rename the base",
+      );
     }
     if (base.manageSnapshot && base.snapshot === undefined && !base.template) {
       add(`bases.${name}.snapshot`, "is missing; manageSnapshot needs the name of the snapshot to create");

@@ -9,7 +9,11 @@ import { MAX_GROUP_COUNT } from "../model/members";
  * public: never rename them. Every object is strict: unknown keys are errors.
  */
 
-const text = (what: string) => z.string({ error: `must be a ${what} (text)` }).trim().min(1, { error: `must not be empty; write the ${what}` });
+const text = (what: string) =>
+  z
+    .string({ error: `must be a ${what} (text)` })
+    .trim()
+    .min(1, { error: `must not be empty; write the ${what}` });
 const wholeNumber = (min: number, max: number, what: string) =>
   z
     .number({ error: `must be a number (${what})` })
@@ -28,7 +32,13 @@ export const suppressionSchema = z.strictObject(
 const version = z
   .union([z.string(), z.number()], { error: 'must be a vSphere version like "8.0"' })
   .transform((v) => (typeof v === "number" ? (Number.isInteger(v) ? `${v}.0` : String(v)) : v.trim()))
-  .pipe(z.string().regex(VERSION, { error: 'must be a vSphere version like "8.0", "6.7" or "7.0.3" (an update suffix such as "8.0U3" is allowed)' }));
+  .pipe(
+    z
+      .string()
+      .regex(VERSION, {
+        error: 'must be a vSphere version like "8.0", "6.7" or "7.0.3" (an update suffix such as "8.0U3" is allowed)',
+      }),
+  );
 
 export const vsphereSchema = z.strictObject(
   {
@@ -42,7 +52,11 @@ export const vsphereSchema = z.strictObject(
 
 /** A URL without user:password in it; credentials come from the backend's variables. */
 const urlWithoutCredentials = (variables: string) =>
-  z.string().refine((a) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(a), { error: `must not carry credentials; set ${variables} instead` });
+  z
+    .string()
+    .refine((a) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(a), {
+      error: `must not carry credentials; set ${variables} instead`,
+    });
 
 const relativePath = text("path").refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p), {
   error: "must be relative to the project, not absolute",
@@ -146,9 +160,12 @@ export const backendSchema = z.discriminatedUnion(
       type: z.literal("remote"),
       organization: text("organization"),
       hostname: z.string().optional(),
-      workspaces: z.union([z.strictObject({ name: text("workspace name") }), z.strictObject({ prefix: text("workspace prefix") })], {
-        error: "must be {name: WORKSPACE} or {prefix: PREFIX}",
-      }),
+      workspaces: z.union(
+        [z.strictObject({ name: text("workspace name") }), z.strictObject({ prefix: text("workspace prefix") })],
+        {
+          error: "must be {name: WORKSPACE} or {prefix: PREFIX}",
+        },
+      ),
     }),
   ],
   { error: "type must be one of local, s3, pg, http, remote" },
@@ -167,7 +184,10 @@ export const BACKEND_SECRETS: Record<string, string> = {
 
 export const clusterSchema = z.strictObject(
   {
-    hosts: z.array(text("host name"), { error: "must be a list of host names" }).min(1, { error: "must list at least one host, or be left out" }).optional(),
+    hosts: z
+      .array(text("host name"), { error: "must be a list of host names" })
+      .min(1, { error: "must list at least one host, or be left out" })
+      .optional(),
     haEnabled: z.boolean({ error: "must be true or false" }).default(false),
   },
   { error: "must be a mapping with hosts and haEnabled" },
@@ -175,77 +195,96 @@ export const clusterSchema = z.strictObject(
 
 export const datastoreSchema = z.strictObject(
   {
-  type: z.enum(DATASTORE_TYPES, { error: `must be one of ${DATASTORE_TYPES.join(", ")}` }).optional(),
-  capacityGb: z.number({ error: "must be a number of GB" }).positive({ error: "must be more than 0 GB" }).optional(),
+    type: z.enum(DATASTORE_TYPES, { error: `must be one of ${DATASTORE_TYPES.join(", ")}` }).optional(),
+    capacityGb: z.number({ error: "must be a number of GB" }).positive({ error: "must be more than 0 GB" }).optional(),
   },
   { error: "must be a mapping with type (and capacityGb)" },
 );
 
 export const baseSchema = z.strictObject(
   {
-  vm: text("source VM or template name"),
-  snapshot: text("snapshot name").optional(),
-  manageSnapshot: z.boolean({ error: "must be true or false" }).default(false),
-  template: z.boolean({ error: "must be true or false" }).default(false),
-  guestOs: z.enum(["linux", "windows"], { error: "must be linux or windows" }).default("linux"),
-  diskGb: z.number({ error: "must be a number of GB" }).positive({ error: "must be more than 0 GB" }).optional(),
+    vm: text("source VM or template name"),
+    snapshot: text("snapshot name").optional(),
+    manageSnapshot: z.boolean({ error: "must be true or false" }).default(false),
+    template: z.boolean({ error: "must be true or false" }).default(false),
+    guestOs: z.enum(["linux", "windows"], { error: "must be linux or windows" }).default("linux"),
+    diskGb: z.number({ error: "must be a number of GB" }).positive({ error: "must be more than 0 GB" }).optional(),
   },
   { error: "must be a mapping with vm (and snapshot, manageSnapshot, template, diskGb)" },
 );
 
 const ipv4Text = z
   .string({ error: "must be an IPv4 address a.b.c.d" })
-  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, { error: "must be an IPv4 address a.b.c.d" });
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, {
+    error: "must be an IPv4 address a.b.c.d",
+  });
 
 export const staticIpv4Schema = z.strictObject(
   {
-  range: z.string({ error: "must be a range first-last" }).regex(/^\s*[\d.]+\s*-\s*[\d.]+\s*$/, { error: "must be a range first-last, e.g. 10.0.10.10-10.0.10.50" }),
-  prefixLength: wholeNumber(1, 32, "prefix length, e.g. 24"),
-  gateway: ipv4Text,
+    range: z
+      .string({ error: "must be a range first-last" })
+      .regex(/^\s*[\d.]+\s*-\s*[\d.]+\s*$/, { error: "must be a range first-last, e.g. 10.0.10.10-10.0.10.50" }),
+    prefixLength: wholeNumber(1, 32, "prefix length, e.g. 24"),
+    gateway: ipv4Text,
   },
   { error: "must be {range, prefixLength, gateway}" },
 );
 
 export const customizationSchema = z.strictObject(
   {
-  domain: text("DNS domain").optional(),
-  ipv4: z.union([z.literal("dhcp"), staticIpv4Schema], { error: "must be the word dhcp or {range, prefixLength, gateway}" }).default("dhcp"),
-  dnsServers: z.array(ipv4Text, { error: "must be a list of IPv4 addresses" }).optional(),
-  windows: z
-    .strictObject({ workgroup: text("workgroup").optional(), timeZone: z.number().int().min(0).optional() })
-    .optional(),
+    domain: text("DNS domain").optional(),
+    ipv4: z
+      .union([z.literal("dhcp"), staticIpv4Schema], {
+        error: "must be the word dhcp or {range, prefixLength, gateway}",
+      })
+      .default("dhcp"),
+    dnsServers: z.array(ipv4Text, { error: "must be a list of IPv4 addresses" }).optional(),
+    windows: z
+      .strictObject({ workgroup: text("workgroup").optional(), timeZone: z.number().int().min(0).optional() })
+      .optional(),
   },
   { error: "must be a mapping with domain, ipv4, dnsServers" },
 );
 
-export const memberSchema = z.union([text("VM name"), z.strictObject({ name: text("VM name"), ipv4: ipv4Text.optional() })], {
-  error: "must be a VM name, or {name: VM, ipv4: a.b.c.d}",
-});
+export const memberSchema = z.union(
+  [text("VM name"), z.strictObject({ name: text("VM name"), ipv4: ipv4Text.optional() })],
+  {
+    error: "must be a VM name, or {name: VM, ipv4: a.b.c.d}",
+  },
+);
 
 export const groupSchema = z.strictObject(
   {
-  name: z.string({ error: "must be a group name (text)" }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
-    error: "must hold only lower-case letters, digits and inner '-' (e.g. web-tier)",
-  }),
-  base: text("base name"),
-  cluster: text("cluster name").optional(),
-  resourcePool: text("resource pool path").optional(),
-  datastore: text("datastore name").optional(),
-  datastoreCluster: text("datastore cluster name").optional(),
-  network: text("network name"),
-  count: wholeNumber(1, MAX_GROUP_COUNT, "number of clones").optional(),
-  members: z.array(memberSchema, { error: "must be a list of VM names" }).min(1, { error: "must list at least one VM, or use count" }).optional(),
-  namePattern: text("name pattern with {n}, {nn} or {nnn}").optional(),
-  hosts: z.array(text("host name"), { error: "must be a list of host names" }).min(1, { error: "must list at least one host, or be left out" }).optional(),
-  folder: text("folder").optional(),
-  cpus: wholeNumber(1, 768, "virtual CPUs").optional(),
-  memoryMb: wholeNumber(4, 24 * 1024 * 1024, "memory in MB").optional(),
-  diskMode: z.enum(["persistent", "nonpersistent"], { error: "must be persistent or nonpersistent" }).default("persistent"),
-  waitForGuestNetMinutes: wholeNumber(0, 1440, "minutes; 0 = don't wait").optional(),
-  waitForGuestNetRoutable: z.boolean({ error: "must be true or false" }).optional(),
-  customization: customizationSchema.optional(),
-  annotation: z.string().optional(),
-  suppress: z.array(suppressionSchema, { error: "must be a list of {rule, reason}" }).optional(),
+    name: z.string({ error: "must be a group name (text)" }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
+      error: "must hold only lower-case letters, digits and inner '-' (e.g. web-tier)",
+    }),
+    base: text("base name"),
+    cluster: text("cluster name").optional(),
+    resourcePool: text("resource pool path").optional(),
+    datastore: text("datastore name").optional(),
+    datastoreCluster: text("datastore cluster name").optional(),
+    network: text("network name"),
+    count: wholeNumber(1, MAX_GROUP_COUNT, "number of clones").optional(),
+    members: z
+      .array(memberSchema, { error: "must be a list of VM names" })
+      .min(1, { error: "must list at least one VM, or use count" })
+      .optional(),
+    namePattern: text("name pattern with {n}, {nn} or {nnn}").optional(),
+    hosts: z
+      .array(text("host name"), { error: "must be a list of host names" })
+      .min(1, { error: "must list at least one host, or be left out" })
+      .optional(),
+    folder: text("folder").optional(),
+    cpus: wholeNumber(1, 768, "virtual CPUs").optional(),
+    memoryMb: wholeNumber(4, 24 * 1024 * 1024, "memory in MB").optional(),
+    diskMode: z
+      .enum(["persistent", "nonpersistent"], { error: "must be persistent or nonpersistent" })
+      .default("persistent"),
+    waitForGuestNetMinutes: wholeNumber(0, 1440, "minutes; 0 = don't wait").optional(),
+    waitForGuestNetRoutable: z.boolean({ error: "must be true or false" }).optional(),
+    customization: customizationSchema.optional(),
+    annotation: z.string().optional(),
+    suppress: z.array(suppressionSchema, { error: "must be a list of {rule, reason}" }).optional(),
   },
   { error: "must be a group: a mapping with name, base, cluster, datastore, network, count or members" },
 );
@@ -263,12 +302,18 @@ export const environmentSchema = z.strictObject({
   vsphere: vsphereSchema,
   backend: backendSchema.default({ type: "local" }),
   datacenter: text("datacenter name"),
-  clusters: z.record(z.string(), clusterSchema, { error: "must be a mapping of cluster names to {hosts, haEnabled}" }).default({}),
-  datastores: z.record(z.string(), datastoreSchema, { error: "must be a mapping of datastore names to {type, capacityGb}" }).default({}),
+  clusters: z
+    .record(z.string(), clusterSchema, { error: "must be a mapping of cluster names to {hosts, haEnabled}" })
+    .default({}),
+  datastores: z
+    .record(z.string(), datastoreSchema, { error: "must be a mapping of datastore names to {type, capacityGb}" })
+    .default({}),
   bases: z
     .record(z.string(), baseSchema, { error: "must be a mapping of base names to {vm, snapshot, ...}" })
     .refine((b) => Object.keys(b).length > 0, { error: "must declare at least one base" }),
-  groups: z.array(groupSchema, { error: "must be a list of groups (- name: ...)" }).min(1, { error: "must declare at least one group" }),
+  groups: z
+    .array(groupSchema, { error: "must be a list of groups (- name: ...)" })
+    .min(1, { error: "must declare at least one group" }),
   suppress: z.array(suppressionSchema, { error: "must be a list of {rule, reason}" }).optional(),
   limits: limitsSchema.default({}),
 });

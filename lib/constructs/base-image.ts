@@ -57,7 +57,9 @@ export class BaseImage extends Construct {
     super(scope, id);
     if (props.vm.trim() === "") throw new Error(`${this.node.path}: vm is empty; name the source VM or template`);
     if (props.snapshot !== undefined && props.snapshot.trim() === "") {
-      throw new Error(`${this.node.path}: snapshot is empty; name the snapshot clones come from, or leave it out for a template`);
+      throw new Error(
+        `${this.node.path}: snapshot is empty; name the snapshot clones come from, or leave it out for a template`,
+      );
     }
     if (props.diskGb !== undefined && !(props.diskGb > 0)) {
       throw new Error(`${this.node.path}: diskGb is ${props.diskGb}; give the base disk's size in GB, more than 0`);
@@ -92,7 +94,9 @@ export class BaseImage extends Construct {
   public get cloneSourceUuid(): string {
     const snapshot = this.snapshot;
     if (!snapshot) return this.uuid;
-    return once(this, "cloneSourceUuid", () => Token.asString(conditional(Op.neq(snapshot.id, Token.nullValue()), this.uuid, this.uuid)));
+    return once(this, "cloneSourceUuid", () =>
+      Token.asString(conditional(Op.neq(snapshot.id, Token.nullValue()), this.uuid, this.uuid)),
+    );
   }
 
   /** The managed snapshot's address, for `lifecycle.replace_triggered_by` (a bare reference, not `${...}`). */

@@ -50,10 +50,14 @@ export class LinkedCloneChecks {
    */
   public static suppress(scope: IConstruct, rule: string, reason: string): void {
     if (!isRuleId(rule)) {
-      throw new Error(`${scope.node.path}: cannot suppress unknown rule '${rule}'; known rules: ${RULE_IDS.join(", ")}`);
+      throw new Error(
+        `${scope.node.path}: cannot suppress unknown rule '${rule}'; known rules: ${RULE_IDS.join(", ")}`,
+      );
     }
     if (reason.trim() === "") {
-      throw new Error(`${scope.node.path}: suppression of '${rule}' needs a reason; say why the finding does not apply`);
+      throw new Error(
+        `${scope.node.path}: suppression of '${rule}' needs a reason; say why the finding does not apply`,
+      );
     }
     const list = constructSuppressions.get(scope) ?? [];
     list.push({ rule, reason: reason.trim() });

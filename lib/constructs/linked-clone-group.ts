@@ -192,14 +192,31 @@ export class LinkedCloneGroup extends Construct {
       fail("give exactly one of datastore or datastoreCluster for the clones' disks");
     }
     // Names, members and placement shape the tree and the for_each keys: they must be known at synth.
-    const literals: [string, unknown][] = [["count", props.count], ["namePattern", props.namePattern], ["members", props.members], ["network", props.network],
-      ["cluster", props.cluster], ["resourcePool", props.resourcePool], ["datastore", props.datastore], ["datastoreCluster", props.datastoreCluster], ["hosts", props.hosts]];
+    const literals: [string, unknown][] = [
+      ["count", props.count],
+      ["namePattern", props.namePattern],
+      ["members", props.members],
+      ["network", props.network],
+      ["cluster", props.cluster],
+      ["resourcePool", props.resourcePool],
+      ["datastore", props.datastore],
+      ["datastoreCluster", props.datastoreCluster],
+      ["hosts", props.hosts],
+    ];
     for (const [prop, value] of literals) {
-      if (value !== undefined && Token.isUnresolved(value)) fail(`${prop} is a token; it must be a literal known at synth (it names VMs or objects looked up once per stack)`);
+      if (value !== undefined && Token.isUnresolved(value))
+        fail(
+          `${prop} is a token; it must be a literal known at synth (it names VMs or objects looked up once per stack)`,
+        );
     }
     // Sizes may be tokens (e.g. Terraform variables): they are checked only when literal.
-    for (const [prop, value, min] of [["cpus", props.cpus, 1], ["memoryMb", props.memoryMb, 4], ["waitForGuestNetMinutes", props.waitForGuestNetMinutes, 0]] as const) {
-      if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min)) fail(`${prop} is ${value}; use a whole number of ${min} or more`);
+    for (const [prop, value, min] of [
+      ["cpus", props.cpus, 1],
+      ["memoryMb", props.memoryMb, 4],
+      ["waitForGuestNetMinutes", props.waitForGuestNetMinutes, 0],
+    ] as const) {
+      if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min))
+        fail(`${prop} is ${value}; use a whole number of ${min} or more`);
     }
     const inv = props.base.inventory;
     if (props.hosts !== undefined) {
@@ -207,10 +224,15 @@ export class LinkedCloneGroup extends Construct {
       const known = cluster !== undefined && inv.hasCluster(cluster) ? inv.clusterFactsOf(cluster).hosts : undefined;
       if (props.hosts.length === 0) fail("hosts is empty; list the hosts to confine the clones to, or leave hosts out");
       if (props.cluster === undefined && !inv.hasCluster(cluster!)) {
-        fail(`hosts need the cluster to confine the group in, but resource pool '${props.resourcePool}' is not in a cluster of the inventory; declare cluster '${cluster}' in the inventory's clusters, or place the group with cluster`);
+        fail(
+          `hosts need the cluster to confine the group in, but resource pool '${props.resourcePool}' is not in a cluster of the inventory; declare cluster '${cluster}' in the inventory's clusters, or place the group with cluster`,
+        );
       }
       const unknown = known ? props.hosts.filter((h) => !known.includes(h)) : [];
-      if (unknown.length) fail(`hosts ${unknown.map((h) => `'${h}'`).join(", ")} are not in cluster '${cluster}' (${known!.join(", ")}); list only hosts of that cluster`);
+      if (unknown.length)
+        fail(
+          `hosts ${unknown.map((h) => `'${h}'`).join(", ")} are not in cluster '${cluster}' (${known!.join(", ")}); list only hosts of that cluster`,
+        );
     }
     const ipv4 = props.customization?.ipv4;
     const staticIp = ipv4 !== undefined && ipv4 !== "dhcp" ? ipv4 : undefined;
@@ -218,11 +240,14 @@ export class LinkedCloneGroup extends Construct {
       if (!Number.isInteger(staticIp.prefixLength) || staticIp.prefixLength < 1 || staticIp.prefixLength > 32) {
         fail(`customization.ipv4.prefixLength is ${staticIp.prefixLength}; use a whole number from 1 to 32, e.g. 24`);
       }
-      if (!isIpv4(staticIp.gateway)) fail(`customization.ipv4.gateway '${staticIp.gateway}' is not an IPv4 address; write it as a.b.c.d`);
+      if (!isIpv4(staticIp.gateway))
+        fail(`customization.ipv4.gateway '${staticIp.gateway}' is not an IPv4 address; write it as a.b.c.d`);
     }
     const withAddress = (props.members ?? []).filter((m) => typeof m !== "string" && m.ipv4 !== undefined);
     if (withAddress.length && !staticIp) {
-      fail(`members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the addresses`);
+      fail(
+        `members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the addresses`,
+      );
     }
     const plan = planMembers({
       group: id,
@@ -237,8 +262,12 @@ export class LinkedCloneGroup extends Construct {
     for (const s of props.suppress ?? []) LinkedCloneChecks.suppress(this, s.rule, s.reason);
 
     const base = props.base;
-    const placementPool = props.cluster !== undefined ? inv.clusterPoolId(props.cluster) : inv.resourcePool(props.resourcePool!).id;
-    const datastoreId = props.datastore !== undefined ? { datastoreId: inv.datastoreId(props.datastore) } : { datastoreClusterId: inv.datastoreCluster(props.datastoreCluster!).id };
+    const placementPool =
+      props.cluster !== undefined ? inv.clusterPoolId(props.cluster) : inv.resourcePool(props.resourcePool!).id;
+    const datastoreId =
+      props.datastore !== undefined
+        ? { datastoreId: inv.datastoreId(props.datastore) }
+        : { datastoreClusterId: inv.datastoreCluster(props.datastoreCluster!).id };
 
     const forEachMap: Record<string, Record<string, string>> = {};
     for (const m of this.members) {
@@ -269,8 +298,12 @@ export class LinkedCloneGroup extends Construct {
       },
       waitForGuestNetTimeout: props.waitForGuestNetMinutes ?? 5,
       waitForGuestNetRoutable: props.waitForGuestNetRoutable ?? true,
-      annotation: props.annotation ?? `Linked clone of base '${base.node.id}' (${base.props.vm}), group '${id}' of stack ${TerraformStack.of(this).node.id}`,
-      ...(base.snapshot ? { dependsOn: [base.snapshot], lifecycle: { replaceTriggeredBy: [base.snapshotAddress!] } } : {}),
+      annotation:
+        props.annotation ??
+        `Linked clone of base '${base.node.id}' (${base.props.vm}), group '${id}' of stack ${TerraformStack.of(this).node.id}`,
+      ...(base.snapshot
+        ? { dependsOn: [base.snapshot], lifecycle: { replaceTriggeredBy: [base.snapshotAddress!] } }
+        : {}),
     });
     this.vm.overrideLogicalId(resourceName(id));
     this.address = `${VirtualMachine.tfResourceType}.${resourceName(id)}`;
@@ -305,7 +338,13 @@ export class LinkedCloneGroup extends Construct {
     const windows = this.props.base.guestOs === "windows";
     return {
       ...(windows
-        ? { windowsOptions: { computerName: EACH_KEY, workgroup: c.windows?.workgroup ?? "WORKGROUP", ...(c.windows?.timeZone !== undefined ? { timeZone: c.windows.timeZone } : {}) } }
+        ? {
+            windowsOptions: {
+              computerName: EACH_KEY,
+              workgroup: c.windows?.workgroup ?? "WORKGROUP",
+              ...(c.windows?.timeZone !== undefined ? { timeZone: c.windows.timeZone } : {}),
+            },
+          }
         : { linuxOptions: { hostName: EACH_KEY, domain: c.domain ?? "local" } }),
       networkInterface: [staticIp ? { ipv4Address: "${each.value.ipv4}", ipv4Netmask: staticIp.prefixLength } : {}],
       ...(staticIp ? { ipv4Gateway: staticIp.gateway } : {}),
@@ -347,9 +386,15 @@ export class LinkedCloneGroup extends Construct {
     const p = this.props;
     const inv = p.base.inventory;
     const cluster = p.cluster !== undefined ? inv.clusterFactsOf(p.cluster) : inv.clusterOfPool(p.resourcePool!);
-    const staticIp = p.customization?.ipv4 !== undefined && p.customization.ipv4 !== "dhcp" ? p.customization.ipv4 : undefined;
+    const staticIp =
+      p.customization?.ipv4 !== undefined && p.customization.ipv4 !== "dhcp" ? p.customization.ipv4 : undefined;
     const ipv4: Ipv4Plan | undefined = staticIp
-      ? { first: staticIp.range.split("-")[0].trim(), last: staticIp.range.split("-")[1].trim(), prefixLength: staticIp.prefixLength, gateway: staticIp.gateway }
+      ? {
+          first: staticIp.range.split("-")[0].trim(),
+          last: staticIp.range.split("-")[1].trim(),
+          prefixLength: staticIp.prefixLength,
+          gateway: staticIp.gateway,
+        }
       : undefined;
     return {
       stack: TerraformStack.of(this).node.id,

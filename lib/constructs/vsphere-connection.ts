@@ -24,7 +24,8 @@ export class VsphereConnection extends Construct {
 
   constructor(scope: Construct, id: string, props: VsphereConnectionProps) {
     super(scope, id);
-    if (props.server.trim() === "") throw new Error(`${this.node.path}: server is empty; name the vCenter server, e.g. vcenter.example.com`);
+    if (props.server.trim() === "")
+      throw new Error(`${this.node.path}: server is empty; name the vCenter server, e.g. vcenter.example.com`);
     this.user = new TerraformVariable(this, "user", {
       type: "string",
       sensitive: true,

@@ -93,10 +93,16 @@ export class VsphereInventory extends Construct {
     }
     for (const [name, facts] of Object.entries(props.datastores ?? {})) {
       if (facts.type !== undefined && !DATASTORE_TYPES.includes(facts.type)) {
-        throw new Error(`${this.node.path}: datastore '${name}' has type '${facts.type}'; use one of ${DATASTORE_TYPES.join(", ")}`);
+        throw new Error(
+          `${this.node.path}: datastore '${name}' has type '${facts.type}'; use one of ${DATASTORE_TYPES.join(", ")}`,
+        );
       }
     }
-    this.site = { datacenter: props.datacenter, version, ...(props.server !== undefined ? { server: props.server } : {}) };
+    this.site = {
+      datacenter: props.datacenter,
+      version,
+      ...(props.server !== undefined ? { server: props.server } : {}),
+    };
     this.clusterFacts = props.clusters ?? {};
     this.datastoreFacts = props.datastores ?? {};
     this.datacenter = new DataVsphereDatacenter(this, "datacenter", { name: props.datacenter });
@@ -104,7 +110,9 @@ export class VsphereInventory extends Construct {
 
   private once<T extends Construct>(kind: string, name: string, make: (id: string) => T): T {
     if (Token.isUnresolved(name)) {
-      throw new Error(`${this.node.path}: the ${kind} name is a token; it must be a literal known at synth (each object is looked up once per stack)`);
+      throw new Error(
+        `${this.node.path}: the ${kind} name is a token; it must be a literal known at synth (each object is looked up once per stack)`,
+      );
     }
     const key = `${kind}\u0000${name}`;
     let found = this.lookups.get(key) as T | undefined;
@@ -116,23 +124,43 @@ export class VsphereInventory extends Construct {
   }
 
   public cluster(name: string): DataVsphereComputeCluster {
-    return this.once("cluster", name, (id) => new DataVsphereComputeCluster(this, id, { name, datacenterId: this.datacenter.id }));
+    return this.once(
+      "cluster",
+      name,
+      (id) => new DataVsphereComputeCluster(this, id, { name, datacenterId: this.datacenter.id }),
+    );
   }
 
   public resourcePool(path: string): DataVsphereResourcePool {
-    return this.once("pool", path, (id) => new DataVsphereResourcePool(this, id, { name: path, datacenterId: this.datacenter.id }));
+    return this.once(
+      "pool",
+      path,
+      (id) => new DataVsphereResourcePool(this, id, { name: path, datacenterId: this.datacenter.id }),
+    );
   }
 
   public datastore(name: string): DataVsphereDatastore {
-    return this.once("datastore", name, (id) => new DataVsphereDatastore(this, id, { name, datacenterId: this.datacenter.id }));
+    return this.once(
+      "datastore",
+      name,
+      (id) => new DataVsphereDatastore(this, id, { name, datacenterId: this.datacenter.id }),
+    );
   }
 
   public datastoreCluster(name: string): DataVsphereDatastoreCluster {
-    return this.once("datastore-cluster", name, (id) => new DataVsphereDatastoreCluster(this, id, { name, datacenterId: this.datacenter.id }));
+    return this.once(
+      "datastore-cluster",
+      name,
+      (id) => new DataVsphereDatastoreCluster(this, id, { name, datacenterId: this.datacenter.id }),
+    );
   }
 
   public network(name: string): DataVsphereNetwork {
-    return this.once("network", name, (id) => new DataVsphereNetwork(this, id, { name, datacenterId: this.datacenter.id }));
+    return this.once(
+      "network",
+      name,
+      (id) => new DataVsphereNetwork(this, id, { name, datacenterId: this.datacenter.id }),
+    );
   }
 
   public host(name: string): DataVsphereHost {
@@ -140,7 +168,11 @@ export class VsphereInventory extends Construct {
   }
 
   public virtualMachine(name: string): DataVsphereVirtualMachine {
-    return this.once("vm", name, (id) => new DataVsphereVirtualMachine(this, id, { name, datacenterId: this.datacenter.id }));
+    return this.once(
+      "vm",
+      name,
+      (id) => new DataVsphereVirtualMachine(this, id, { name, datacenterId: this.datacenter.id }),
+    );
   }
 
   // Ids as one token per object, however many groups read them (each token costs cdktf a stack trace).

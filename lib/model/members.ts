@@ -65,7 +65,10 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
   if (hasCount && hasMembers) {
     problems.push({ prop: "count", message: `count (${input.count}) and members are both given; use one of them` });
   } else if (!hasCount && !hasMembers) {
-    problems.push({ prop: "count", message: `neither count nor members is given; set count (with namePattern) or list members` });
+    problems.push({
+      prop: "count",
+      message: `neither count nor members is given; set count (with namePattern) or list members`,
+    });
   }
   if (hasCount && (!Number.isInteger(input.count) || input.count! < 1 || input.count! > MAX_GROUP_COUNT)) {
     problems.push({
@@ -97,17 +100,24 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
   }
   for (const s of specs) {
     if (s.name.trim() === "" || s.name !== s.name.trim()) {
-      problems.push({ prop: "members", message: `member name '${s.name}' is empty or has surrounding spaces; write the VM name without them` });
+      problems.push({
+        prop: "members",
+        message: `member name '${s.name}' is empty or has surrounding spaces; write the VM name without them`,
+      });
     }
     if (s.ipv4 !== undefined && !isIpv4(s.ipv4)) {
-      problems.push({ prop: "members", message: `member '${s.name}' has ipv4 '${s.ipv4}', which is not an IPv4 address; write it as a.b.c.d` });
+      problems.push({
+        prop: "members",
+        message: `member '${s.name}' has ipv4 '${s.ipv4}', which is not an IPv4 address; write it as a.b.c.d`,
+      });
     }
   }
   const members = specs.map((s): MemberModel => {
     const number = hasCount ? specs.indexOf(s) + 1 : numberOfName(s.name, input.namePattern ?? pattern);
     const ipv4 = s.ipv4 ?? (range && number !== undefined ? nthAddress(range, number) : undefined);
     const hosts = input.hosts;
-    const host = hosts && hosts.length ? hosts[(number !== undefined ? number - 1 : hash(s.name)) % hosts.length] : undefined;
+    const host =
+      hosts && hosts.length ? hosts[(number !== undefined ? number - 1 : hash(s.name)) % hosts.length] : undefined;
     return {
       name: s.name,
       hostname: s.name,
@@ -139,4 +149,3 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
   }
   return { members, problems };
 }
-

@@ -39,7 +39,7 @@ export const DEFAULT_WARN_CLONES_PER_CHAIN = 30;
 /** Severity of linked clones in an HA cluster, by platform; undefined when allowed. */
 export function haSeverity(version: string, clusterHosts: number | undefined): "error" | "warning" | undefined {
   if (compareVersions(version, "5.0") < 0) return "error";
-  if (compareVersions(version, "5.1") < 0) return clusterHosts === undefined || clusterHosts > 8 ? "warning" : undefined;
+  if (compareVersions(version, "5.1") < 0)
+    return clusterHosts === undefined || clusterHosts > 8 ? "warning" : undefined;
   return undefined;
 }
-

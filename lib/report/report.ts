@@ -44,7 +44,9 @@ export function renderReport(model: AppModel, findings: readonly Finding[]): str
     const clones = groups.reduce((n, g) => n + g.members.length, 0);
     out.push(`## ${stack.name}`, "", `${clones} linked clones in ${groups.length} groups of ${own.length} bases.`, "");
     out.push("### Bases (disk chains)", "");
-    out.push("| base | groups | clones (this env / whole chain) | clone limit | hosts used / limit | datastore types |");
+    out.push(
+      "| base | groups | clones (this env / whole chain) | clone limit | hosts used / limit | datastore types |",
+    );
     out.push("|---|---|---|---|---|---|");
     for (const c of own) out.push(chainRow(c, stack.name, limits));
     out.push("");
@@ -58,16 +60,25 @@ export function renderReport(model: AppModel, findings: readonly Finding[]): str
 function chainRow(c: Chain, stack: string, limits: ReturnType<typeof stackLimits>): string {
   const mine = c.groups.filter((g) => g.stack === stack);
   const mineClones = mine.reduce((n, g) => n + g.members.length, 0);
-  const cloneLimit = bindingLimit(c, limits, "maxClonesPerChain", (g) => defaultMaxClonesPerChain(g.site.version))?.limit;
-  const hostLimit = bindingLimit(c, limits, "maxHostsPerChain", (g) => defaultMaxHostsPerChain(g.site.version, g.datastore?.type))?.limit;
+  const cloneLimit = bindingLimit(c, limits, "maxClonesPerChain", (g) =>
+    defaultMaxClonesPerChain(g.site.version),
+  )?.limit;
+  const hostLimit = bindingLimit(c, limits, "maxHostsPerChain", (g) =>
+    defaultMaxHostsPerChain(g.site.version, g.datastore?.type),
+  )?.limit;
   const hosts = chainHosts(c.groups);
-  const types = [...new Set(c.groups.map((g) => g.datastore?.type ?? (g.datastoreCluster ? "datastore cluster" : "unknown")))].join(", ");
+  const types = [
+    ...new Set(c.groups.map((g) => g.datastore?.type ?? (g.datastoreCluster ? "datastore cluster" : "unknown"))),
+  ].join(", ");
   return `| ${describeBase(mine[0].base)} | ${c.groups.map(groupLabel).join(", ")} | ${mineClones} / ${c.clones} | ${limitText(cloneLimit)} | ${hosts ? hosts.size : "unknown"} / ${limitText(hostLimit)} | ${types} |`;
 }
 
 function storageSection(chains: readonly Chain[], stack: string): string[] {
   const rows: string[] = [];
-  let full = 0, half = 0, whole = 0, known = 0;
+  let full = 0,
+    half = 0,
+    whole = 0,
+    known = 0;
   for (const c of chains) {
     const mine = c.groups.filter((g) => g.stack === stack);
     const disk = mine[0].base.diskGb;
@@ -77,12 +88,25 @@ function storageSection(chains: readonly Chain[], stack: string): string[] {
       continue;
     }
     known++;
-    const f = n * disk, h = disk + n * disk * 0.5, w = disk + n * disk;
-    full += f; half += h; whole += w;
+    const f = n * disk,
+      h = disk + n * disk * 0.5,
+      w = disk + n * disk;
+    full += f;
+    half += h;
+    whole += w;
     rows.push(`| ${mine[0].base.name} | ${n} | ${gb(disk)} | ${gb(f)} | ${gb(h)} | ${gb(w)} |`);
   }
-  const out = ["### Storage estimate", "", "Full clones copy the whole disk; linked clones share the base disk and grow a delta, shown at 50% and at 100% of the base (a delta never exceeds its base).", ""];
-  out.push("| base | clones | base disk | full clones | linked, deltas at 50% | linked, deltas at 100% |", "|---|---|---|---|---|---|", ...rows);
+  const out = [
+    "### Storage estimate",
+    "",
+    "Full clones copy the whole disk; linked clones share the base disk and grow a delta, shown at 50% and at 100% of the base (a delta never exceeds its base).",
+    "",
+  ];
+  out.push(
+    "| base | clones | base disk | full clones | linked, deltas at 50% | linked, deltas at 100% |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  );
   if (known) out.push(`| **total** | | | **${gb(full)}** | **${gb(half)}** | **${gb(whole)}** |`);
   out.push("");
   return out;
@@ -90,10 +114,17 @@ function storageSection(chains: readonly Chain[], stack: string): string[] {
 
 function findingsSection(findings: readonly Finding[]): string[] {
   const count = (s: string) => findings.filter((f) => f.severity === s).length;
-  const out = ["### Findings", "", `${count("error")} errors, ${count("warning")} warnings, ${count("info")} suppressed or informational.`, ""];
+  const out = [
+    "### Findings",
+    "",
+    `${count("error")} errors, ${count("warning")} warnings, ${count("info")} suppressed or informational.`,
+    "",
+  ];
   for (const sev of ["error", "warning", "info"] as const) {
     for (const f of findings.filter((x) => x.severity === sev)) {
-      out.push(`- **${sev}** ${f.message.replace(/\|/g, "\\|")}${f.suppressionReason !== undefined ? ` _(suppressed: ${f.suppressionReason})_` : ""}`);
+      out.push(
+        `- **${sev}** ${f.message.replace(/\|/g, "\\|")}${f.suppressionReason !== undefined ? ` _(suppressed: ${f.suppressionReason})_` : ""}`,
+      );
     }
   }
   out.push("");
@@ -114,7 +145,10 @@ function mermaid(chains: readonly Chain[], stack: string): string[] {
       edges.add(`  ${bid} --> ${gid}`);
       const hosts = hostsOf(g);
       if (hosts) for (const h of hosts) edges.add(`  ${gid} --> ${mermaidId("host", h)}["${mermaidLabel(h)}"]`);
-      else edges.add(`  ${gid} --> ${mermaidId("hosts_of", g.cluster?.name ?? g.resourcePool ?? "unknown")}["${mermaidLabel(`hosts of ${g.cluster?.name ?? g.resourcePool ?? "?"}: unknown`)}"]`);
+      else
+        edges.add(
+          `  ${gid} --> ${mermaidId("hosts_of", g.cluster?.name ?? g.resourcePool ?? "unknown")}["${mermaidLabel(`hosts of ${g.cluster?.name ?? g.resourcePool ?? "?"}: unknown`)}"]`,
+        );
     }
   }
   lines.push(...edges, "```", "");
@@ -129,7 +163,9 @@ export function summarize(model: AppModel, findings: readonly Finding[]): string
     const clones = groups.reduce((n, g) => n + g.members.length, 0);
     const f = findings.filter((x) => x.stack === s.name);
     const c = (sev: string) => f.filter((x) => x.severity === sev).length;
-    lines.push(`${s.name}: ${clones} clones in ${groups.length} groups; ${c("error")} errors, ${c("warning")} warnings, ${c("info")} suppressed`);
+    lines.push(
+      `${s.name}: ${clones} clones in ${groups.length} groups; ${c("error")} errors, ${c("warning")} warnings, ${c("info")} suppressed`,
+    );
   }
   return lines.join("\n");
 }

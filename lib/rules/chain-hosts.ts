@@ -32,7 +32,9 @@ export const chainHosts: Rule = {
     const limits = stackLimits(model);
     const findings: RawFinding[] = [];
     for (const chain of chainsOf(model)) {
-      const bound = bindingLimit(chain, limits, "maxHostsPerChain", (g) => defaultMaxHostsPerChain(g.site.version, g.datastore?.type));
+      const bound = bindingLimit(chain, limits, "maxHostsPerChain", (g) =>
+        defaultMaxHostsPerChain(g.site.version, g.datastore?.type),
+      );
       if (bound === undefined) continue;
       const limit = bound.limit;
       const hosts = new Set<string>();

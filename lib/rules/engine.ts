@@ -70,7 +70,8 @@ function cmp(a: string, b: string): number {
 
 /** How a finding is printed: the message, and for a suppressed one its reason. */
 export function printFinding(f: Finding): string {
-  const suffix = f.suppressionReason !== undefined ? ` (${f.ruleSeverity} suppressed in ${f.stack}: ${f.suppressionReason})` : "";
+  const suffix =
+    f.suppressionReason !== undefined ? ` (${f.ruleSeverity} suppressed in ${f.stack}: ${f.suppressionReason})` : "";
   return `${f.severity}: ${f.message}${suffix}`;
 }
 

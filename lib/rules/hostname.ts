@@ -33,18 +33,34 @@ export const hostname: Rule = {
       if (long.length) {
         const longest = Math.max(...long.map((n) => n.length));
         out.push({
-          rule: "hostname", severity: "error" as const, stack: g.stack, path: g.path, groups: [g],
-          message: formatMessage("hostname", groupLabel(g), `${os} host name ${listSome(long, 3)} is too long`,
-            "shorten namePattern or the member names", { actual: `${longest} characters`, limit: max }),
+          rule: "hostname",
+          severity: "error" as const,
+          stack: g.stack,
+          path: g.path,
+          groups: [g],
+          message: formatMessage(
+            "hostname",
+            groupLabel(g),
+            `${os} host name ${listSome(long, 3)} is too long`,
+            "shorten namePattern or the member names",
+            { actual: `${longest} characters`, limit: max },
+          ),
         });
       }
       if (invalid.length) {
         out.push({
-          rule: "hostname", severity: "error" as const, stack: g.stack, path: g.path, groups: [g],
-          message: formatMessage("hostname", groupLabel(g),
+          rule: "hostname",
+          severity: "error" as const,
+          stack: g.stack,
+          path: g.path,
+          groups: [g],
+          message: formatMessage(
+            "hostname",
+            groupLabel(g),
             `${os} host name ${listSome(invalid, 3)} is not a valid host name label`,
             "use letters, digits and inner hyphens only (no '_', '.', spaces, or leading/trailing '-')",
-            { actual: `'${invalid[0]}'`, limit: "letters, digits and inner '-'" }),
+            { actual: `'${invalid[0]}'`, limit: "letters, digits and inner '-'" },
+          ),
         });
       }
       return out;

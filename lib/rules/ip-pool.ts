@@ -23,8 +23,14 @@ export const ipPool: Rule = {
   check(model) {
     const findings: RawFinding[] = [];
     const push = (g: GroupModel, what: string, fix: string, av: { actual: string | number; limit: string | number }) =>
-      findings.push({ rule: "ip-pool", severity: "error", stack: g.stack, path: g.path, groups: [g],
-        message: formatMessage("ip-pool", groupLabel(g), what, fix, av) });
+      findings.push({
+        rule: "ip-pool",
+        severity: "error",
+        stack: g.stack,
+        path: g.path,
+        groups: [g],
+        message: formatMessage("ip-pool", groupLabel(g), what, fix, av),
+      });
 
     const users = new Map<number, { group: GroupModel; vm: string }[]>();
     for (const g of model.groups) {
@@ -40,42 +46,70 @@ export const ipPool: Rule = {
       const range = parseIpv4Range(`${plan.first}-${plan.last}`);
       const gateway = parseIpv4(plan.gateway);
       if (!range || gateway === undefined) {
-        push(g, `range ${plan.first}-${plan.last} or gateway ${plan.gateway} is not valid IPv4`,
-          "write the range as a.b.c.d-a.b.c.e and the gateway as a.b.c.d", { actual: `${plan.first}-${plan.last} via ${plan.gateway}`, limit: "IPv4 addresses" });
+        push(
+          g,
+          `range ${plan.first}-${plan.last} or gateway ${plan.gateway} is not valid IPv4`,
+          "write the range as a.b.c.d-a.b.c.e and the gateway as a.b.c.d",
+          { actual: `${plan.first}-${plan.last} via ${plan.gateway}`, limit: "IPv4 addresses" },
+        );
         continue;
       }
       const net = networkOf(gateway, plan.prefixLength);
       const cidr = `${formatIpv4(net.network)}/${plan.prefixLength}`;
       if (range.first < net.network || range.last > net.broadcast) {
-        push(g, `range ${plan.first}-${plan.last} is not inside the gateway's network ${cidr}`,
+        push(
+          g,
+          `range ${plan.first}-${plan.last} is not inside the gateway's network ${cidr}`,
           `keep the range within ${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}, or fix the gateway or prefixLength`,
-          { actual: `${plan.first}-${plan.last}`, limit: cidr });
+          { actual: `${plan.first}-${plan.last}`, limit: cidr },
+        );
       }
-      const reserved: [number, string][] = [[net.network, "network"], [net.broadcast, "broadcast"], [gateway, "gateway"]];
+      const reserved: [number, string][] = [
+        [net.network, "network"],
+        [net.broadcast, "broadcast"],
+        [gateway, "gateway"],
+      ];
       for (const [addr, what] of reserved) {
         if (addr >= range.first && addr <= range.last) {
-          push(g, `range ${plan.first}-${plan.last} includes the ${what} address ${formatIpv4(addr)}`,
+          push(
+            g,
+            `range ${plan.first}-${plan.last} includes the ${what} address ${formatIpv4(addr)}`,
             `move the range (or fix the gateway or prefixLength) so the range leaves out ${formatIpv4(addr)}`,
-            { actual: `${plan.first}-${plan.last}`, limit: `a range without ${formatIpv4(addr)}` });
+            { actual: `${plan.first}-${plan.last}`, limit: `a range without ${formatIpv4(addr)}` },
+          );
         }
       }
       const size = rangeSize(range);
       const past = g.members.filter((m) => m.ipv4 === undefined || (m.number !== undefined && m.number > size));
       if (past.length) {
         const needed = Math.max(g.members.length, ...past.map((m) => m.number ?? 0));
-        push(g, `range ${plan.first}-${plan.last} is too small for ${listSome(past.map((m) => m.name), 3)}`,
+        push(
+          g,
+          `range ${plan.first}-${plan.last} is too small for ${listSome(
+            past.map((m) => m.name),
+            3,
+          )}`,
           `widen the range to at least ${needed} addresses or give those members an ipv4`,
-          { actual: `${needed} addresses needed`, limit: `${size} in range` });
+          { actual: `${needed} addresses needed`, limit: `${size} in range` },
+        );
       }
       for (const m of g.members) {
         const a = m.ipv4 === undefined ? undefined : parseIpv4(m.ipv4);
         if (a === undefined || (a >= range.first && a <= range.last)) continue; // range addresses are checked above
         if (a === gateway) {
-          push(g, `member '${m.name}' has the gateway's address ${m.ipv4}`, `give '${m.name}' another address of ${cidr}`,
-            { actual: m.ipv4!, limit: `any host address of ${cidr} but the gateway` });
+          push(
+            g,
+            `member '${m.name}' has the gateway's address ${m.ipv4}`,
+            `give '${m.name}' another address of ${cidr}`,
+            { actual: m.ipv4!, limit: `any host address of ${cidr} but the gateway` },
+          );
         } else if (a <= net.network || a >= net.broadcast) {
-          push(g, `member '${m.name}' address ${m.ipv4} is not a host address of ${cidr}`, `give '${m.name}' an address inside ${cidr}`,
-            { actual: m.ipv4!, limit: `${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}` });
+          push(
+            g,
+            `member '${m.name}' address ${m.ipv4} is not a host address of ${cidr}`,
+            `give '${m.name}' an address inside ${cidr}`,
+            { actual: m.ipv4!, limit: `${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}` },
+          );
         }
       }
     }
@@ -97,10 +131,20 @@ export const ipPool: Rule = {
       const shown = uses.slice(0, 3).join("; ") + (uses.length > 3 ? `; and ${uses.length - 3} more` : "");
       for (const [stack, own] of groupsByStack(groups)) {
         findings.push({
-          rule: "ip-pool", severity: "error", stack, path: own[0].path, groups: own,
-          message: formatMessage("ip-pool", subject, `address ${shown} is handed out ${times} times`,
-            groups.length > 1 ? "give the groups ranges that do not overlap, or the members another ipv4" : "give each member its own ipv4",
-            { actual: times, limit: 1 }),
+          rule: "ip-pool",
+          severity: "error",
+          stack,
+          path: own[0].path,
+          groups: own,
+          message: formatMessage(
+            "ip-pool",
+            subject,
+            `address ${shown} is handed out ${times} times`,
+            groups.length > 1
+              ? "give the groups ranges that do not overlap, or the members another ipv4"
+              : "give each member its own ipv4",
+            { actual: times, limit: 1 },
+          ),
         });
       }
     }

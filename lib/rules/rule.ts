@@ -41,6 +41,9 @@ export function formatMessage(
 
 /** Lists at most `max` items, then says how many more. */
 export function listSome(items: readonly string[], max = 5): string {
-  const shown = items.slice(0, max).map((i) => `'${i}'`).join(", ");
+  const shown = items
+    .slice(0, max)
+    .map((i) => `'${i}'`)
+    .join(", ");
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }

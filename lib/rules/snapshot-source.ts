@@ -21,16 +21,40 @@ export const snapshotSource: Rule = {
     const out: RawFinding[] = [];
     for (const b of model.bases) {
       const push = (what: string, fix: string, actual: string, limit: string) =>
-        out.push({ rule: "snapshot-source", severity: "error", stack: b.stack, path: b.path, groups: [],
-          message: formatMessage("snapshot-source", `${b.stack}/${b.name}`, `${describeBase(b)} ${what}`, fix, { actual, limit }) });
+        out.push({
+          rule: "snapshot-source",
+          severity: "error",
+          stack: b.stack,
+          path: b.path,
+          groups: [],
+          message: formatMessage("snapshot-source", `${b.stack}/${b.name}`, `${describeBase(b)} ${what}`, fix, {
+            actual,
+            limit,
+          }),
+        });
       if (b.template && b.snapshot !== undefined) {
-        push("is a template but names a snapshot", "remove snapshot, or set template: false", `snapshot '${b.snapshot}'`, "none for a template");
+        push(
+          "is a template but names a snapshot",
+          "remove snapshot, or set template: false",
+          `snapshot '${b.snapshot}'`,
+          "none for a template",
+        );
       }
       if (b.template && b.manageSnapshot) {
-        push("is a template but asks to manage a snapshot", "remove manageSnapshot, or set template: false", "manageSnapshot: true", "false for a template");
+        push(
+          "is a template but asks to manage a snapshot",
+          "remove manageSnapshot, or set template: false",
+          "manageSnapshot: true",
+          "false for a template",
+        );
       }
       if (!b.template && b.snapshot === undefined) {
-        push("is a VM without a snapshot to clone from", "name the snapshot (and set manageSnapshot: true to create it), or set template: true", "no snapshot", "one");
+        push(
+          "is a VM without a snapshot to clone from",
+          "name the snapshot (and set manageSnapshot: true to create it), or set template: true",
+          "no snapshot",
+          "one",
+        );
       }
     }
     // The provider clones from a VM's only snapshot: one source VM has one snapshot across the app.
@@ -48,11 +72,22 @@ export const snapshotSource: Rule = {
       const where = `source VM '${bases[0].vm}' in ${bases[0].site.datacenter}`;
       const message =
         names.length > 1
-          ? formatMessage("snapshot-source", subject, `${where} is asked for ${names.length} snapshots (${names.map((n) => `'${n}'`).join(", ")}), but clones come from its only snapshot`,
-              "give every base of this VM the same snapshot, or use another source VM", { actual: names.length, limit: 1 })
-          : formatMessage("snapshot-source", subject, `${where} has its snapshot managed by ${managers.length} bases; destroying one stack would delete the snapshot the others' clones read from`,
-              "let one base manage the snapshot and have the others name it without manageSnapshot", { actual: managers.length, limit: 1 });
-      for (const b of bases) out.push({ rule: "snapshot-source", severity: "error", stack: b.stack, path: b.path, groups: [], message });
+          ? formatMessage(
+              "snapshot-source",
+              subject,
+              `${where} is asked for ${names.length} snapshots (${names.map((n) => `'${n}'`).join(", ")}), but clones come from its only snapshot`,
+              "give every base of this VM the same snapshot, or use another source VM",
+              { actual: names.length, limit: 1 },
+            )
+          : formatMessage(
+              "snapshot-source",
+              subject,
+              `${where} has its snapshot managed by ${managers.length} bases; destroying one stack would delete the snapshot the others' clones read from`,
+              "let one base manage the snapshot and have the others name it without manageSnapshot",
+              { actual: managers.length, limit: 1 },
+            );
+      for (const b of bases)
+        out.push({ rule: "snapshot-source", severity: "error", stack: b.stack, path: b.path, groups: [], message });
     }
     // A snapshot managed in one stack and used by clones of another: destroying the first deletes it under the second.
     for (const bases of bySource.values()) {
@@ -61,11 +96,18 @@ export const snapshotSource: Rule = {
       for (const b of bases) {
         if (b.manageSnapshot || b.stack === manager.stack || b.snapshot !== manager.snapshot) continue;
         out.push({
-          rule: "snapshot-source", severity: "warning", stack: b.stack, path: b.path, groups: [],
-          message: formatMessage("snapshot-source", `${b.stack}/${b.name}`,
+          rule: "snapshot-source",
+          severity: "warning",
+          stack: b.stack,
+          path: b.path,
+          groups: [],
+          message: formatMessage(
+            "snapshot-source",
+            `${b.stack}/${b.name}`,
             `${describeBase(b)} uses the snapshot that ${manager.stack}/${manager.name} manages; destroying or rolling ${manager.stack} deletes it under these clones`,
             `destroy this environment's clones before ${manager.stack}'s, or manage the snapshot here and not there`,
-            { actual: `managed by ${manager.stack}`, limit: `managed by ${b.stack} or by nobody` }),
+            { actual: `managed by ${manager.stack}`, limit: `managed by ${b.stack} or by nobody` },
+          ),
         });
       }
     }

@@ -14,19 +14,28 @@ export const storageDrs: Rule = {
   info: "Linked clones are not placed on a datastore cluster (Storage DRS).",
   explanation:
     "Storage DRS gives no recommendation for a linked clone: apply fails with 'no storage drs recommendations " +
-    "were found for the requested action \"clone\"'. Name one datastore of the cluster instead.",
+    'were found for the requested action "clone"\'. Name one datastore of the cluster instead.',
   source: "terraform-provider-vsphere issue #724",
   check(model) {
     return model.groups.flatMap((g) =>
       g.datastoreCluster === undefined
         ? []
-        : [{
-            rule: "storage-drs", severity: "error" as const, stack: g.stack, path: g.path, groups: [g],
-            message: formatMessage("storage-drs", groupLabel(g),
-              `datastore cluster '${g.datastoreCluster}' uses Storage DRS, which refuses linked clones`,
-              "set datastore to one datastore of that cluster instead of datastoreCluster",
-              { actual: "a datastore cluster", limit: "one datastore" }),
-          }],
+        : [
+            {
+              rule: "storage-drs",
+              severity: "error" as const,
+              stack: g.stack,
+              path: g.path,
+              groups: [g],
+              message: formatMessage(
+                "storage-drs",
+                groupLabel(g),
+                `datastore cluster '${g.datastoreCluster}' uses Storage DRS, which refuses linked clones`,
+                "set datastore to one datastore of that cluster instead of datastoreCluster",
+                { actual: "a datastore cluster", limit: "one datastore" },
+              ),
+            },
+          ],
     );
   },
 };

@@ -34,11 +34,18 @@ export const storageEstimate: Rule = {
       if (need <= capacity) return [];
       const subject = groups.map(groupLabel).join(", ");
       return [...groupsByStack(groups).entries()].map(([stack, own]) => ({
-        rule: "storage-estimate", severity: "warning" as const, stack, path: own[0].path, groups: own,
-        message: formatMessage("storage-estimate", subject,
+        rule: "storage-estimate",
+        severity: "warning" as const,
+        stack,
+        path: own[0].path,
+        groups: own,
+        message: formatMessage(
+          "storage-estimate",
+          subject,
           `delta disks on datastore '${name}' may grow to ${need} GB at 100% of their base`,
           "move some groups to another datastore, use nonpersistent disks and power-cycle, or add capacity",
-          { actual: `${need} GB`, limit: `${capacity} GB` }),
+          { actual: `${need} GB`, limit: `${capacity} GB` },
+        ),
       }));
     });
   },

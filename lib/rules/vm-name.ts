@@ -28,17 +28,35 @@ export const vmName: Rule = {
       if (long.length) {
         const longest = Math.max(...long.map((n) => n.length));
         findings.push({
-          rule: "vm-name", severity: "error", stack: g.stack, path: g.path, groups: [g],
-          message: formatMessage("vm-name", groupLabel(g), `VM name ${listSome(long, 3)} is too long`,
-            "shorten namePattern or the member names", { actual: `${longest} characters`, limit: MAX_VM_NAME }),
+          rule: "vm-name",
+          severity: "error",
+          stack: g.stack,
+          path: g.path,
+          groups: [g],
+          message: formatMessage(
+            "vm-name",
+            groupLabel(g),
+            `VM name ${listSome(long, 3)} is too long`,
+            "shorten namePattern or the member names",
+            { actual: `${longest} characters`, limit: MAX_VM_NAME },
+          ),
         });
       }
       const bad = g.members.filter((m) => FORBIDDEN.test(m.name)).map((m) => m.name);
       if (bad.length) {
         findings.push({
-          rule: "vm-name", severity: "error", stack: g.stack, path: g.path, groups: [g],
-          message: formatMessage("vm-name", groupLabel(g), `VM name ${listSome(bad, 3)} contains / \\ or %`,
-            "use letters, digits, '-', '_' and '.' in VM names", { actual: `'${bad[0]}'`, limit: "no / \\ %" }),
+          rule: "vm-name",
+          severity: "error",
+          stack: g.stack,
+          path: g.path,
+          groups: [g],
+          message: formatMessage(
+            "vm-name",
+            groupLabel(g),
+            `VM name ${listSome(bad, 3)} contains / \\ or %`,
+            "use letters, digits, '-', '_' and '.' in VM names",
+            { actual: `'${bad[0]}'`, limit: "no / \\ %" },
+          ),
         });
       }
     }
@@ -66,11 +84,18 @@ export const vmName: Rule = {
       const subject = distinct.map(groupLabel).join(", ");
       for (const [stack, own] of groupsByStack(distinct)) {
         findings.push({
-          rule: "vm-name", severity: "error", stack, path: own[0].path, groups: own,
-          message: formatMessage("vm-name", subject,
+          rule: "vm-name",
+          severity: "error",
+          stack,
+          path: own[0].path,
+          groups: own,
+          message: formatMessage(
+            "vm-name",
+            subject,
             `VM name ${listSome(names, 3)} is used ${groups.length} times in datacenter ${datacenter}`,
             "give each VM a unique name: change namePattern or members of one group",
-            { actual: groups.length, limit: 1 }),
+            { actual: groups.length, limit: 1 },
+          ),
         });
       }
     }
