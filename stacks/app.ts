@@ -2,11 +2,23 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
-import { ConfigError, formatProblem, type Problem } from "../lib/config/problems";
-import { displayPath, environmentFiles, loadEnvironment, type LoadedEnvironment } from "../lib/config/loader";
-import { LinkedCloneChecks, writeFindings } from "../lib/constructs";
-import { hasErrors, printFinding, type Finding } from "../lib/rules";
-import { renderReport, REPORT_FILE, summarize } from "../lib/report/report";
+import {
+  ConfigError,
+  displayPath,
+  environmentFiles,
+  formatProblem,
+  hasErrors,
+  LinkedCloneChecks,
+  loadEnvironment,
+  printFinding,
+  renderReport,
+  REPORT_FILE,
+  summarize,
+  writeFindings,
+  type Finding,
+  type LoadedEnvironment,
+  type Problem,
+} from "../lib";
 import { EnvironmentStack } from "./environment-stack";
 
 export const DEFAULT_ENV_DIR = "environments";

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { HttpBackend, LocalBackend, PgBackend, RemoteBackend, S3Backend, TerraformStack } from "cdktf";
-import type { BackendSpec } from "../lib/config/schema";
+import type { BackendSpec } from "../lib";
 
 /** Where cdktf runs Terraform for a stack, relative to the project: cdktf.out/stacks/<stack>. */
 const STACK_DIR_TO_PROJECT = "../../..";

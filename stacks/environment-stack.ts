@@ -1,7 +1,13 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { BaseImage, LinkedCloneChecks, LinkedCloneGroup, VsphereConnection, VsphereInventory } from "../lib/constructs";
-import type { LoadedEnvironment } from "../lib/config/loader";
+import {
+  BaseImage,
+  LinkedCloneChecks,
+  LinkedCloneGroup,
+  VsphereConnection,
+  VsphereInventory,
+  type LoadedEnvironment,
+} from "../lib";
 import { configureBackend } from "./backend";
 
 /**

@@ -4,13 +4,13 @@ import { cloneDensity } from "./clone-density";
 import { haCluster } from "./ha-cluster";
 import { hostname } from "./hostname";
 import { ipPool } from "./ip-pool";
-import type { Rule } from "./rule";
+import type { Rule, RuleId } from "./rule";
 import { snapshotSource } from "./snapshot-source";
 import { storageDrs } from "./storage-drs";
 import { storageEstimate } from "./storage-estimate";
 import { vmName } from "./vm-name";
 
-export type { RawFinding, Rule } from "./rule";
+export type { RawFinding, Rule, RuleId } from "./rule";
 export { formatMessage } from "./rule";
 export * from "./engine";
 
@@ -28,8 +28,20 @@ export const ALL_RULES: readonly Rule[] = [
   storageEstimate,
 ];
 
-export const RULE_IDS: readonly string[] = ALL_RULES.map((r) => r.id);
+/** The ids of every rule, in the order of the contract's table. */
+export const RULE_IDS = [
+  "chain-size",
+  "chain-hosts",
+  "clone-density",
+  "ha-cluster",
+  "vm-name",
+  "hostname",
+  "ip-pool",
+  "storage-drs",
+  "snapshot-source",
+  "storage-estimate",
+] as const satisfies readonly RuleId[];
 
-export function isRuleId(id: string): boolean {
-  return RULE_IDS.includes(id);
+export function isRuleId(id: string): id is RuleId {
+  return (RULE_IDS as readonly string[]).includes(id);
 }

@@ -14,9 +14,22 @@ export interface RawFinding {
   readonly groups: readonly GroupModel[];
 }
 
+/** The stable id of a rule; messages start with it in brackets. */
+export type RuleId =
+  | "chain-size"
+  | "chain-hosts"
+  | "clone-density"
+  | "ha-cluster"
+  | "vm-name"
+  | "hostname"
+  | "ip-pool"
+  | "storage-drs"
+  | "snapshot-source"
+  | "storage-estimate";
+
 export interface Rule {
   /** Stable id; messages start with it in brackets. */
-  readonly id: string;
+  readonly id: RuleId;
   /** Default severity; "by version" where the platform picks it. */
   readonly defaultSeverity: Severity | "by version";
   /** One line: what the rule checks. */

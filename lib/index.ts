@@ -1,0 +1,72 @@
+/**
+ * cdktf-vsphere-linked-clones: vSphere linked-clone environments as code.
+ *
+ * The one public entry of the library: the constructs, their props and every type they
+ * mention, the rules and their findings, the environment-file loader and the report.
+ * The YAML app (`main.ts`, `stacks/`) uses the library only through this file.
+ *
+ * @packageDocumentation
+ */
+
+// Constructs and their props.
+export * from "./constructs";
+
+// The plain model the rules read, and its helpers.
+export type {
+  AppModel,
+  BaseModel,
+  ClusterFacts,
+  DatastoreFacts,
+  DatastoreType,
+  GroupModel,
+  GuestOs,
+  Ipv4Plan,
+  Limits,
+  MemberModel,
+  Severity,
+  Site,
+  StackModel,
+  Suppression,
+} from "./model/types";
+export { DATASTORE_TYPES } from "./model/types";
+export type { MemberSpec, MemberPlan, MemberPlanInput, PlanProblem } from "./model/members";
+export { planMembers, MAX_GROUP_COUNT } from "./model/members";
+export { defaultPattern, expandPattern, hasPlaceholder, namesFromCount, numberOfName } from "./model/names";
+export { chainKey, chainsOf, describeBase, type Chain } from "./model/chains";
+
+// Rules and findings.
+export {
+  ALL_RULES,
+  RULE_IDS,
+  formatMessage,
+  hasErrors,
+  isRuleId,
+  printFinding,
+  runRules,
+  type Finding,
+  type RawFinding,
+  type Rule,
+  type RuleId,
+  type RunOptions,
+} from "./rules";
+
+// Environment files.
+export { ConfigError, formatProblem, type Problem } from "./config/problems";
+export {
+  displayPath,
+  environmentFiles,
+  loadEnvironment,
+  parseEnvironment,
+  stackNameOf,
+  type LoadedEnvironment,
+} from "./config/loader";
+export {
+  environmentSchema,
+  type BackendSpec,
+  type BaseSpec,
+  type EnvironmentSpec,
+  type GroupSpec,
+} from "./config/schema";
+
+// The linked-clone report.
+export { renderReport, summarize, REPORT_FILE } from "./report/report";
