@@ -51,12 +51,14 @@ export {
 } from "./rules";
 
 // Environment files.
-export { ConfigError, formatProblem, type Problem } from "./config/problems";
+export { ConfigError, fieldPath, formatProblem, sortProblems, type Problem } from "./config/problems";
+export { YamlLocator, parseFieldPath, type Position } from "./config/locate";
 export {
   displayPath,
   environmentFiles,
   loadEnvironment,
   parseEnvironment,
+  parseEnvironmentWithPositions,
   stackNameOf,
   type LoadedEnvironment,
 } from "./config/loader";

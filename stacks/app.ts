@@ -13,6 +13,8 @@ import {
   printFinding,
   renderReport,
   REPORT_FILE,
+  sortProblems,
+  stackNameOf,
   summarize,
   writeFindings,
   type Finding,
@@ -41,8 +43,72 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
       else throw e;
     }
   }
-  if (all.length) throw new ConfigError([...all].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)));
+  if (all.length) throw new ConfigError(sortProblems(all));
   return envs;
+}
+
+/** The stack names of the environment files of a folder (whether or not they load). */
+function environmentNames(dir: string): string[] {
+  return environmentFiles(dir).files.flatMap((f) => {
+    const { name } = stackNameOf(f);
+    return name ? [name] : [];
+  });
+}
+
+/** The folder cdktf writes to: the given one, else CDKTF_OUTDIR (set by the cdktf CLI), else cdktf.out. */
+export function outputDir(outdir?: string): string {
+  return outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
+}
+
+/** Stack folders under `outdir/stacks` that hold a cdk.tf.json. */
+function synthesizedStacks(outdir: string): string[] {
+  const stacks = path.join(outdir, "stacks");
+  if (!fs.existsSync(stacks)) return [];
+  return fs
+    .readdirSync(stacks)
+    .filter((name) => fs.existsSync(path.join(stacks, name, "cdk.tf.json")))
+    .sort();
+}
+
+/**
+ * After a failed synth no earlier output may stay deployable: the cdk.tf.json of every
+ * environment of the folder is removed (Terraform's working files and the state stay).
+ */
+function removeStaleOutputs(outdir: string, names: readonly string[], err: Out): void {
+  const removed: string[] = [];
+  for (const name of names) {
+    const file = path.join(outdir, "stacks", name, "cdk.tf.json");
+    if (fs.existsSync(file)) {
+      fs.rmSync(file);
+      removed.push(displayPath(file));
+    }
+  }
+  if (removed.length) {
+    err(
+      `Removed the earlier output that no longer matches the environment files, so it cannot be deployed by mistake: ${removed.join(", ")}`,
+    );
+  }
+}
+
+/**
+ * A file path for findings, which are written into output files: relative to the working
+ * directory, or for a file outside it, its folder's name and its own (never absolute, so the
+ * output is the same wherever the project is).
+ */
+function findingFile(file: string): string {
+  return path.isAbsolute(file) ? path.posix.join(path.basename(path.dirname(file)), path.basename(file)) : file;
+}
+
+/** Where a finding points in its environment file, from the construct path of its group or base and its field. */
+function locateFinding(f: Finding, stacks: readonly EnvironmentStack[]): Finding {
+  const stack = stacks.find((s) => s.node.id === f.stack);
+  if (!stack) return f;
+  const file = findingFile(stack.file);
+  const prefix = stack.fieldOf(f.path);
+  if (prefix === undefined) return { ...f, location: { file, line: 1, column: 1 } };
+  const fields = (f.field ?? "").split("|").map((x) => (x ? (prefix ? `${prefix}.${x}` : x) : prefix));
+  const at = stack.locate(fields.join("|"));
+  return at ? { ...f, location: { file, line: at.line, column: at.column } } : f;
 }
 
 export interface BuiltApp {
@@ -51,11 +117,17 @@ export interface BuiltApp {
   readonly checks: LinkedCloneChecks;
 }
 
-/** One stack per environment file. Stack traces of constructs are off: they cost time and say nothing here. */
+/**
+ * One stack per environment file. Stack traces of constructs are off: they cost time and say
+ * nothing here. `LINKED_CLONES_STRICT=1` becomes the checks' `strict` option (the library itself
+ * reads no environment variables).
+ */
 export function buildApp(envs: readonly LoadedEnvironment[], outdir?: string): BuiltApp {
   // cdktf creates the output folder but not its parents (CDKTF_OUTDIR=/new/path/out).
-  fs.mkdirSync(outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out", { recursive: true });
+  fs.mkdirSync(outputDir(outdir), { recursive: true });
   const app = new App({ stackTraces: false, ...(outdir !== undefined ? { outdir } : {}) });
+  // The YAML route checks before it synthesizes and reports errors itself.
+  LinkedCloneChecks.of(app, { strict: process.env.LINKED_CLONES_STRICT === "1", onError: "throw" });
   const stacks = envs.map((env) => {
     try {
       return new EnvironmentStack(app, env);
@@ -111,6 +183,7 @@ function synthIn(
         `Environment files have ${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; nothing was written:`,
       );
       for (const p of e.problems) err(`  ${formatProblem(p)}`);
+      if (reportMode !== "print") removeStaleOutputs(outputDir(outdir), environmentNames(dir), err);
       return { exitCode: 1, findings: [] };
     }
     throw e;
@@ -123,7 +196,7 @@ function synthIn(
       );
     }
   }
-  const findings = checks.findings();
+  const findings = checks.findings().map((f) => locateFinding(f, built.stacks));
   const model = checks.model();
   const printed = new Set<string>();
   for (const f of findings) {
@@ -138,20 +211,37 @@ function synthIn(
     return { exitCode: hasErrors(findings) ? 1 : 0, findings };
   }
   if (hasErrors(findings)) {
-    for (const s of model.stacks)
+    for (const s of model.stacks) {
       writeFindings(
         app.outdir,
         s.name,
         findings.filter((f) => f.stack === s.name),
       );
+    }
     const failing = [...new Set(findings.filter((f) => f.severity === "error").map((f) => f.stack))];
     const distinct = new Set(findings.filter((f) => f.severity === "error").map((f) => f.message)).size;
     err(`Synth failed: ${distinct} error finding(s) in ${failing.join(", ")}; no cdk.tf.json was written.`);
-    if (process.env.LINKED_CLONES_STRICT === "1") err("LINKED_CLONES_STRICT=1: warnings count as errors.");
+    if (checks.strict) err("LINKED_CLONES_STRICT=1: warnings count as errors.");
+    removeStaleOutputs(app.outdir, environmentNames(dir), err);
     return { exitCode: 1, findings };
   }
   app.synth();
+  // The checks wrote each stack's findings during synth; write them again with their positions in the files.
+  for (const s of model.stacks) {
+    writeFindings(
+      app.outdir,
+      s.name,
+      findings.filter((f) => f.stack === s.name),
+    );
+  }
   fs.writeFileSync(path.join(app.outdir, REPORT_FILE), report);
+  const current = new Set(model.stacks.map((s) => s.name));
+  for (const name of synthesizedStacks(app.outdir).filter((n) => !current.has(n))) {
+    err(
+      `warning: ${displayPath(path.join(app.outdir, "stacks", name))} holds the output of environment '${name}', which has no file any more; ` +
+        `its resources still exist unless destroyed: destroy them there (terraform destroy), then delete the folder`,
+    );
+  }
   for (const line of summarize(model, findings).split("\n")) out(line);
   const where = displayPath(app.outdir);
   out(`Synthesized ${model.stacks.length} stack(s) into ${where}; report: ${path.join(where, REPORT_FILE)}`);

@@ -2,6 +2,7 @@ import { TerraformVariable, Testing } from "cdktf";
 import { VirtualMachine } from "@cdktf/provider-vsphere/lib/virtual-machine";
 import { VirtualMachineSnapshot } from "@cdktf/provider-vsphere/lib/virtual-machine-snapshot";
 import { ComputeClusterVmHostRule } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-host-rule";
+import { COPIED_SETTINGS } from "../../lib/constructs/base-image";
 import { addGroup, synthJson, testStack, vmResource } from "../helpers/stack";
 
 describe("LinkedCloneGroup", () => {
@@ -20,20 +21,65 @@ describe("LinkedCloneGroup", () => {
     );
   });
 
-  it("copies disks from the source's data source, never as literal sizes", () => {
+  it("copies disks from the source's data source, never as literal sizes, reading every SCSI controller", () => {
     const t = testStack();
     addGroup(t, "web");
-    const vm = vmResource(synthJson(t), "web");
+    const json = synthJson(t);
+    const vm = vmResource(json, "web");
     expect(vm.disk).toBeUndefined();
     const disk = vm.dynamic.disk;
-    expect(disk.for_each).toMatch(/^\$\{data\.vsphere_virtual_machine\.[^}]+\.disks\}$/);
+    const disksSource = Object.entries(json.data.vsphere_virtual_machine as Record<string, any>).find(
+      ([, d]) => d.scsi_controller_scan_count === 4,
+    )!;
+    expect(disksSource[1]).toMatchObject({
+      name: "VM0",
+      scsi_controller_scan_count: 4,
+      sata_controller_scan_count: 0,
+      ide_controller_scan_count: 0,
+      nvme_controller_scan_count: 0,
+    });
+    const disks = `data.vsphere_virtual_machine.${disksSource[0]}.disks`;
+    expect(disk.for_each).toBe(`\${${disks}}`);
     expect(disk.content).toEqual({
       label: "disk${src_disk.key}",
-      unit_number: "${src_disk.value.unit_number}",
+      unit_number:
+        "${src_disk.value.unit_number - (src_disk.value.unit_number > 7 ? 1 : 0) + 15 * " +
+        `length([for i in range(1, src_disk.key + 1) : i if ${disks}[i].unit_number <= ${disks}[i - 1].unit_number])}`,
       size: "${src_disk.value.size}",
       thin_provisioned: "${src_disk.value.thin_provisioned}",
       eagerly_scrub: "${src_disk.value.eagerly_scrub}",
     });
+    expect(vm.scsi_controller_count).toBe(
+      `\${1 + length([for i in range(1, length(${disks})) : i if ${disks}[i].unit_number <= ${disks}[i - 1].unit_number])}`,
+    );
+  });
+
+  it.each([...COPIED_SETTINGS])("copies %s from the source's data source", (setting) => {
+    const t = testStack();
+    addGroup(t, "web");
+    const json = synthJson(t);
+    const [source] = Object.entries(json.data.vsphere_virtual_machine as Record<string, any>).find(
+      ([, d]) => d.scsi_controller_scan_count === undefined,
+    )!;
+    expect(vmResource(json, "web")[setting]).toBe(`\${data.vsphere_virtual_machine.${source}.${setting}}`);
+  });
+
+  it("keeps the source's cores per socket, or 1 when they do not divide the group's cpus", () => {
+    const t = testStack();
+    addGroup(t, "web");
+    addGroup(t, "big", { cpus: 6 });
+    const json = synthJson(t);
+    const cores = (g: string) => vmResource(json, g).num_cores_per_socket as string;
+    expect(cores("web")).toMatch(/^\$\{data\.vsphere_virtual_machine\.[^.]+\.num_cores_per_socket\}$/);
+    expect(cores("big")).toMatch(
+      /^\$\{6 % data\.vsphere_virtual_machine\.([^.]+)\.num_cores_per_socket == 0 \? data\.vsphere_virtual_machine\.\1\.num_cores_per_socket : 1\}$/,
+    );
+  });
+
+  it("leaves the hardware version to the clone (it has its source's)", () => {
+    const t = testStack();
+    addGroup(t, "web");
+    expect(vmResource(synthJson(t), "web").hardware_version).toBeUndefined();
   });
 
   it("takes guest id, SCSI type, adapter type, CPUs and memory from the source by default", () => {
@@ -92,20 +138,46 @@ describe("LinkedCloneGroup", () => {
     const vm = vmResource(json, "web");
     expect(vm.depends_on).toEqual([`vsphere_virtual_machine_snapshot.${snapName}`]);
     // A bare reference: Terraform's JSON syntax refuses `${...}` in replace_triggered_by.
-    expect(vm.lifecycle.replace_triggered_by).toEqual([`vsphere_virtual_machine_snapshot.${snapName}`]);
+    expect(vm.lifecycle.replace_triggered_by).toEqual(["terraform_data.web[each.key]"]);
+    // The member's trigger holds the snapshot's id: a new snapshot replaces the trigger, and so the clone.
+    expect(json.resource.terraform_data.web.triggers_replace).toBe("${each.value}");
+    expect(json.resource.terraform_data.web.for_each["web-01"]).toEqual({
+      group_generation: 0,
+      generation: 0,
+      base_snapshot: `\${vsphere_virtual_machine_snapshot.${snapName}.id}`,
+    });
     // Unknown until the snapshot exists, so the provider's plan-time snapshot check waits for it.
     expect(vm.clone.template_uuid).toContain(`vsphere_virtual_machine_snapshot.${snapName}.id != null`);
     expect(json.resource.vsphere_virtual_machine_snapshot[snapName].description).toContain("stack lab");
   });
 
-  it("has no snapshot resource or replace_triggered_by when the snapshot is not managed", () => {
+  it("keeps resource_pool_id unknown until the managed snapshot exists, so the provider's customization check waits too", () => {
+    const t = testStack();
+    addGroup(t, "web", { customization: { ipv4: "dhcp" } });
+    const json = synthJson(t);
+    const [snapName] = Object.keys(json.resource.vsphere_virtual_machine_snapshot);
+    const [cluster] = Object.keys(json.data.vsphere_compute_cluster);
+    const pool = `data.vsphere_compute_cluster.${cluster}.resource_pool_id`;
+    expect(vmResource(json, "web").resource_pool_id).toBe(
+      `\${(vsphere_virtual_machine_snapshot.${snapName}.id != null) ? ${pool} : ${pool}}`,
+    );
+    const plain = testStack({ manageSnapshot: false });
+    addGroup(plain, "web", { customization: { ipv4: "dhcp" } });
+    expect(vmResource(synthJson(plain), "web").resource_pool_id).toBe(`\${${pool}}`);
+  });
+
+  it("has no snapshot resource when the snapshot is not managed; renaming the snapshot still replaces the clones", () => {
     const t = testStack({ manageSnapshot: false });
     addGroup(t, "web");
     const json = synthJson(t);
     expect(json.resource.vsphere_virtual_machine_snapshot).toBeUndefined();
-    expect(vmResource(json, "web").lifecycle).toBeUndefined();
     expect(vmResource(json, "web").depends_on).toBeUndefined();
     expect(vmResource(json, "web").clone.template_uuid).toMatch(/^\$\{data\.vsphere_virtual_machine\.[^}]+\.uuid\}$/);
+    expect(json.resource.terraform_data.web.for_each["web-01"]).toEqual({
+      group_generation: 0,
+      generation: 0,
+      base_snapshot: "snap-1",
+    });
   });
 
   it("gives static addresses by member number, so removing a member changes only that member", () => {
@@ -182,21 +254,34 @@ describe("LinkedCloneGroup", () => {
     expect(c.linux_options).toBeUndefined();
   });
 
-  it("confines a group with hosts by a mandatory DRS VM-host rule and spreads members over the hosts", () => {
+  it("confines a group with hosts by a mandatory DRS VM-host rule alone: no clone is pinned to a host", () => {
     const t = testStack();
     addGroup(t, "web", { count: 3, hosts: ["H0", "H1"] });
     const synth = Testing.synth(t.stack);
-    expect(synth).toHaveResourceWithProperties(ComputeClusterVmHostRule, { mandatory: true, enabled: true });
+    expect(synth).toHaveResourceWithProperties(ComputeClusterVmHostRule, {
+      name: "lab-web-on-hosts",
+      mandatory: true,
+      enabled: true,
+    });
     const json = JSON.parse(synth);
     expect(json.resource.vsphere_compute_cluster_host_group.web.host_system_ids).toHaveLength(2);
     expect(json.resource.vsphere_compute_cluster_vm_group.web.virtual_machine_ids).toBe(
       "${[ for key, val in vsphere_virtual_machine.web: val.id]}",
     );
+    // A host per clone would make every plan after a DRS move want to move the clone back.
     const vm = vmResource(json, "web");
-    expect(vm.host_system_id).toBe("${each.value.host_id}");
-    const hostIds = Object.values(vm.for_each).map((v) => (v as { host_id: string }).host_id);
-    expect(hostIds[0]).toBe(hostIds[2]);
-    expect(hostIds[0]).not.toBe(hostIds[1]);
+    expect(vm.host_system_id).toBeUndefined();
+    expect(vm.for_each).toEqual({ "web-01": {}, "web-02": {}, "web-03": {} });
+  });
+
+  it("looks the folder up at plan time, so a missing folder fails the plan with its name", () => {
+    const t = testStack();
+    addGroup(t, "web", { folder: "labs/web" });
+    addGroup(t, "db", { folder: "labs/web/" });
+    const json = synthJson(t);
+    expect(Object.values(json.data.vsphere_folder).map((f: any) => f.path)).toEqual(["/DC0/vm/labs/web"]);
+    expect(vmResource(json, "web").folder).toBe("labs/web");
+    expect(vmResource(json, "db").folder).toBe("labs/web");
   });
 
   it("creates no DRS objects without hosts", () => {
@@ -214,7 +299,7 @@ describe("LinkedCloneGroup", () => {
       datastoreCluster: "Pod",
     });
     const json = synthJson(t);
-    expect(vmResource(json, "web").resource_pool_id).toMatch(/^\$\{data\.vsphere_resource_pool\./);
+    expect(vmResource(json, "web").resource_pool_id).toMatch(/ \? data\.vsphere_resource_pool\.[^ ]+\.id : /);
     expect(vmResource(json, "web").datastore_cluster_id).toMatch(/^\$\{data\.vsphere_datastore_cluster\./);
     expect(json.data.vsphere_resource_pool).toBeDefined();
   });
@@ -236,7 +321,8 @@ describe("LinkedCloneGroup", () => {
     expect(Object.keys(data.vsphere_compute_cluster)).toHaveLength(1);
     expect(Object.keys(data.vsphere_datastore)).toHaveLength(1);
     expect(Object.keys(data.vsphere_network)).toHaveLength(1);
-    expect(Object.keys(data.vsphere_virtual_machine)).toHaveLength(1);
+    // One for the source's settings, one that reads its disks on every SCSI controller.
+    expect(Object.keys(data.vsphere_virtual_machine)).toHaveLength(2);
     expect(Object.keys(data.vsphere_datacenter)).toHaveLength(1);
   });
 
@@ -273,7 +359,7 @@ describe("LinkedCloneGroup constructor errors", () => {
     [
       "a malformed IPv4 range",
       { customization: { ipv4: { range: "10.0.0.50-10.0.0.10", prefixLength: 24, gateway: "10.0.0.1" } } },
-      "lab/web: customization.ipv4.range: IPv4 range '10.0.0.50-10.0.0.10' is malformed; write it as first-last, e.g. 10.0.10.10-10.0.10.50, with first <= last",
+      "lab/web: customization.ipv4.range: IPv4 range: '10.0.0.50-10.0.0.10' ends before it starts; write the lower address first, e.g. 10.0.0.10-10.0.0.50",
     ],
     [
       "a too small IPv4 range",
@@ -283,23 +369,48 @@ describe("LinkedCloneGroup constructor errors", () => {
     [
       "a bad prefix length",
       { customization: { ipv4: { range: "10.0.0.10-10.0.0.20", prefixLength: 33, gateway: "10.0.0.1" } } },
-      "lab/web: customization.ipv4.prefixLength is 33; use a whole number from 1 to 32, e.g. 24",
+      "lab/web: customization.ipv4.prefixLength: prefixLength is 33; use at most 32 (prefix length, e.g. 24)",
     ],
     [
       "both cluster and resource pool",
       { resourcePool: "C0/Resources" },
-      "lab/web: give exactly one of cluster or resourcePool to place the clones",
+      "lab/web: has both cluster and resourcePool; set only one",
     ],
     [
       "hosts outside the cluster",
       { hosts: ["H9"] },
-      "lab/web: hosts 'H9' are not in cluster 'C0' (H0, H1, H2); list only hosts of that cluster",
+      "lab/web: hosts[0]: host 'H9' is not in cluster 'C0'; did you mean 'H0'?",
     ],
-    ["cpus of 0", { cpus: 0 }, "lab/web: cpus is 0; use a whole number of 1 or more"],
+    ["cpus of 0", { cpus: 0 }, "lab/web: cpus: cpus is 0; use 1 or more (virtual CPUs)"],
+    [
+      "memory that is not a multiple of 4",
+      { memoryMb: 1030 },
+      "lab/web: memoryMb: memoryMb is 1030, not a multiple of 4, which vSphere refuses; use 1028 or 1032",
+    ],
+    [
+      "an absolute folder",
+      { folder: "/DC0/vm/labs/web" },
+      "lab/web: folder: folder '/DC0/vm/labs/web' is absolute; write it relative to the datacenter's VM folder, e.g. 'labs/web'",
+    ],
+    [
+      "the same host twice",
+      { hosts: ["H0", "H1", "H0"] },
+      "lab/web: hosts[2]: host 'H0' is listed twice; list each host once",
+    ],
+    [
+      "a gateway that is the network address",
+      { customization: { ipv4: { range: "10.0.0.10-10.0.0.20", prefixLength: 24, gateway: "10.0.0.0" } } },
+      "lab/web: customization.ipv4.gateway: gateway 10.0.0.0 is the network address of 10.0.0.0/24, not a host address; use the router's address, e.g. 10.0.0.1",
+    ],
+    [
+      "a negative generation",
+      { generation: -1 },
+      "lab/web: generation: generation is -1; use 0 or more (raise it by 1 to refresh every member)",
+    ],
     [
       "member addresses without a static range",
       { count: undefined, members: [{ name: "web-01", ipv4: "10.0.0.5" }] },
-      "lab/web: members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored",
+      "lab/web: members[0].ipv4: is given but the group has no static customization.ipv4 range, so it would be ignored",
     ],
   ];
   it.each(cases)("throws on %s", (_what, props, message) => {
@@ -314,9 +425,9 @@ describe("LinkedCloneGroup constructor errors", () => {
     expect(vmResource(synthJson(t), "web").num_cpus).toBe("${var.cpus}");
     const count = new TerraformVariable(t.stack, "count", { type: "number" });
     expect(() => addGroup(t, "db", { count: count.numberValue })).toThrow(
-      "lab/db: count is a token; it must be a literal known at synth",
+      "lab/db: count: count is a token; it must be a literal known at synth",
     );
-    expect(() => addGroup(t, "app", { network: count.stringValue })).toThrow("lab/app: network is a token");
+    expect(() => addGroup(t, "app", { network: count.stringValue })).toThrow("lab/app: network: network is a token");
   });
 
   it("refuses a token as an inventory name (each object is looked up once per stack)", () => {
@@ -329,7 +440,7 @@ describe("LinkedCloneGroup constructor errors", () => {
 
   it("throws on hosts in a resource pool outside the inventory's clusters", () => {
     expect(() => addGroup(testStack(), "web", { cluster: undefined, resourcePool: "Labs", hosts: ["H0"] })).toThrow(
-      "lab/web: hosts need the cluster to confine the group in, but resource pool 'Labs' is not in a cluster of the inventory",
+      "lab/web: hosts: hosts need a cluster to confine the group in, but resource pool 'Labs' is not in a declared cluster",
     );
   });
 

@@ -12,6 +12,19 @@ function problemsOf(text: string): string[] {
   return [];
 }
 
+/** Problems as `line:column: field: message`. */
+function located(text: string): string[] {
+  try {
+    parseEnvironment(text, "environments/lab.yaml");
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      return e.problems.map((p) => `${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ""}${p.message}`);
+    }
+    throw e;
+  }
+  return [];
+}
+
 function withChange(change: (env: Record<string, any>) => void): string[] {
   const env = minimalEnv();
   change(env);
@@ -27,8 +40,20 @@ describe("environment loader", () => {
   });
 
   it("shows line and column of a YAML syntax error", () => {
-    expect(problemsOf("vsphere:\n  server: [a, b\ndatacenter: DC0\n")[0]).toMatch(
-      /^line \d+, column \d+: YAML syntax error: /,
+    expect(located("vsphere:\n  server: [a, b\ndatacenter: DC0\n")[0]).toMatch(/^3:1: YAML syntax error: /);
+  });
+
+  it("gives every problem the line and column of the field it is about", () => {
+    const text = dump(minimalEnv())
+      .replace("count: 2", "count: 0")
+      .replace("network: VM Network", "network: VM Network\n    cpus: 0");
+    const lines = text.split("\n");
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    expect(located(text)).toEqual(
+      [
+        `${lineOf("count: 0")}:5: groups[0].count: count 0 is out of range; use a whole number from 1 to 10000`,
+        `${lineOf("cpus: 0")}:5: groups[0].cpus: cpus is 0; use 1 or more (virtual CPUs)`,
+      ].sort(),
     );
   });
 
@@ -40,9 +65,9 @@ describe("environment loader", () => {
     });
     expect(found).toEqual(
       expect.arrayContaining([
-        "groups[0].count: must be at least 1 (number of clones), got 0",
+        "groups[0].count: count 0 is out of range; use a whole number from 1 to 10000",
         "groups[0].diskMode: must be persistent or nonpersistent, got 'nonpersistant'; did you mean 'nonpersistent'?",
-        "datastores.DS0.type: must be one of vmfs3, vmfs5, vmfs6, nfs, vsan, got 'vmf6'; did you mean 'vmfs6'?",
+        "datastores.DS0.type: datastore type 'vmf6' is not one of vmfs3, vmfs5, vmfs6, nfs, vsan; did you mean 'vmfs6'?",
       ]),
     );
     expect(found).toHaveLength(3);
@@ -66,7 +91,7 @@ describe("environment loader", () => {
       });
     });
     expect(found).toEqual([
-      "groups[1].customization.ipv4.range: must be a range first-last, e.g. 10.0.10.10-10.0.10.50, got '10.0.0.x'",
+      "groups[1].customization.ipv4.range: IPv4 range: '10.0.0.x' is not a range; write it as first-last, e.g. 10.0.10.10-10.0.10.50",
     ]);
   });
 
@@ -129,7 +154,7 @@ describe("environment loader", () => {
     expect(spec.vsphere.version).toBe("8.0U3");
     expect(spec.datastores.DS0.type).toBeUndefined();
     expect(withChange((e) => (e.vsphere.version = "eight"))).toEqual([
-      'vsphere.version: must be a vSphere version like "8.0", "6.7" or "7.0.3" (an update suffix such as "8.0U3" is allowed), got \'eight\'',
+      'vsphere.version: version \'eight\' is not a vSphere version; write it like "8.0", "6.7" or "7.0.3" (an update suffix such as "8.0U3" is allowed)',
     ]);
   });
 

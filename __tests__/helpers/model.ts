@@ -27,16 +27,22 @@ export function base(over: Partial<BaseModel> = {}): BaseModel {
     template: false,
     manageSnapshot: true,
     guestOs: "linux",
+    suppressions: [],
     ...over,
   };
 }
 
-export function members(prefix: string, count: number, first = 1): MemberModel[] {
+export function members(prefix: string, count: number, first = 1, baseName = "golden"): MemberModel[] {
   return Array.from({ length: count }, (_, i) => {
     const n = first + i;
     const name = `${prefix}-${String(n).padStart(2, "0")}`;
-    return { name, hostname: name, number: n };
+    return { name, hostname: name, number: n, base: baseName, generation: 0 };
   });
+}
+
+/** A member by name, on base `golden`. */
+export function member(name: string, over: Partial<MemberModel> = {}): MemberModel {
+  return { name, hostname: name, base: "golden", generation: 0, ...over };
 }
 
 export function hosts(count: number, prefix = "esx"): string[] {
@@ -63,8 +69,10 @@ export function group(name: string, opts: GroupOptions = {}): GroupModel {
     site: over.site ?? b.site,
     cluster: cluster(3),
     datastore: { name: "DS0", type: "vmfs6" },
-    members: members(name, count),
+    members: members(name, count, 1, b.name),
     customized: false,
+    nonpersistent: false,
+    generation: 0,
     suppressions: [],
     ...over,
   };

@@ -22,35 +22,78 @@ describe("names", () => {
 });
 
 describe("planMembers", () => {
-  it("derives number, address and host from the name alone", () => {
+  it("derives number, address, base and generation from the name and the member's own fields alone", () => {
     const all = planMembers({
       group: "web",
-      members: ["web-01", "web-02", "web-03"],
+      base: "golden",
+      members: ["web-01", "web-02", { name: "web-03", generation: 2 }],
       range: "10.0.0.10-10.0.0.20",
-      hosts: ["H0", "H1"],
     });
     const some = planMembers({
       group: "web",
-      members: ["web-03", "web-01"],
+      base: "golden",
+      members: [{ name: "web-03", generation: 2 }, "web-01"],
       range: "10.0.0.10-10.0.0.20",
-      hosts: ["H0", "H1"],
     });
     expect(all.problems).toEqual([]);
     const byName = Object.fromEntries(all.members.map((m) => [m.name, m]));
     for (const m of some.members) expect(m).toEqual(byName[m.name]);
-    expect(byName["web-03"]).toEqual({ name: "web-03", hostname: "web-03", number: 3, ipv4: "10.0.0.12", host: "H0" });
+    expect(byName["web-03"]).toEqual({
+      name: "web-03",
+      hostname: "web-03",
+      number: 3,
+      ipv4: "10.0.0.12",
+      base: "golden",
+      generation: 2,
+    });
+  });
+
+  it("puts the first `moved` members by member number on the new base during a rollout", () => {
+    const plan = planMembers({
+      group: "web",
+      base: "new",
+      members: ["web-04", "web-02", "svc", "web-01", "web-03"],
+      rollout: { from: "old", moved: 3 },
+    });
+    expect(Object.fromEntries(plan.members.map((m) => [m.name, m.base]))).toEqual({
+      "web-01": "new",
+      "web-02": "new",
+      "web-03": "new",
+      "web-04": "old",
+      svc: "old",
+    });
+  });
+
+  it("refuses a rollout that moves more members than the group has, saying how to finish it", () => {
+    const plan = planMembers({ group: "web", base: "new", count: 4, rollout: { from: "old", moved: 5 } });
+    expect(plan.problems).toEqual([
+      {
+        field: "rollout.moved",
+        message:
+          "rollout.moved is 5 but the group has 4 members; the rollout is complete at 4: set moved to 4, deploy, then delete rollout",
+      },
+    ]);
   });
 
   it("asks for an address when an explicit member's name has no number", () => {
-    const plan = planMembers({ group: "svc", members: ["git"], range: "10.0.0.10-10.0.0.20" });
+    const plan = planMembers({ group: "svc", base: "golden", members: ["git"], range: "10.0.0.10-10.0.0.20" });
     expect(plan.problems.map((p) => p.message)).toEqual([
       "member 'git' has no number in its name to pick an address from range 10.0.0.10-10.0.0.20; give it ipv4, or a name ending in a number",
     ]);
   });
 
   it("refuses surrounding spaces and bad member addresses", () => {
-    const plan = planMembers({ group: "svc", members: [" a-1", { name: "b-2", ipv4: "10.0.0.300" }] });
-    expect(plan.problems.map((p) => p.prop)).toEqual(["members", "members"]);
+    const plan = planMembers({ group: "svc", base: "golden", members: [" a-1", { name: "b-2", ipv4: "10.0.0.300" }] });
+    expect(plan.problems).toEqual([
+      {
+        field: "members[0]",
+        message: "member name ' a-1' is empty or has surrounding spaces; write the VM name without them",
+      },
+      {
+        field: "members[1].ipv4",
+        message: "member 'b-2' has ipv4 '10.0.0.300': octet 300 is over 255; write it as a.b.c.d",
+      },
+    ]);
   });
 });
 

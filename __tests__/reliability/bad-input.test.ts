@@ -80,13 +80,13 @@ const CASES: Case[] = [
   {
     name: "binary garbage (NUL bytes)",
     files: { "lab.yaml": Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x41, 0x0a, 0x00]) },
-    ...cfg("", /not a mapping|YAML syntax error/),
+    ...cfg("", /is not UTF-8|is UTF-16/, /save it as UTF-8/),
   },
   // --- YAML syntax: line and column shown --------------------------------------
   {
     name: "unclosed flow sequence",
     files: UNCLOSED,
-    ...cfg("line ", /^\s*\S*lab\.yaml: line \d+, column \d+: YAML syntax error/, /\]/),
+    ...cfg("line 9, column 5", /^\s*\S*lab\.yaml:\d+:\d+: YAML syntax error/, /\]/),
   },
   {
     name: "tab indentation",
@@ -137,7 +137,7 @@ const CASES: Case[] = [
   {
     name: "bad version",
     files: lab((e) => (e.vsphere.version = "eight")),
-    ...cfg("vsphere.version", /vSphere version like "8.0"/),
+    ...cfg("vsphere.version", /is not a vSphere version; write it like "8.0"/),
   },
   {
     name: "unknown datastore type",
@@ -186,11 +186,15 @@ const CASES: Case[] = [
     ...cfg("groups[0].zzzzzzzz", /unknown field/, /known fields here: .*namePattern/),
   },
   // --- numbers out of range ----------------------------------------------------------
-  { name: "count 100000", files: lab((e) => (group(e).count = 100000)), ...cfg("groups[0].count", /at most 10000/) },
-  { name: "count 0", files: lab((e) => (group(e).count = 0)), ...cfg("groups[0].count", /at least 1/) },
-  { name: "count -3", files: lab((e) => (group(e).count = -3)), ...cfg("groups[0].count", /at least 1/) },
-  { name: "cpus 0", files: lab((e) => (group(e).cpus = 0)), ...cfg("groups[0].cpus", /at least 1/) },
-  { name: "memoryMb -1", files: lab((e) => (group(e).memoryMb = -1)), ...cfg("groups[0].memoryMb", /at least 4/) },
+  {
+    name: "count 100000",
+    files: lab((e) => (group(e).count = 100000)),
+    ...cfg("groups[0].count", /count 100000 is out of range; use a whole number from 1 to 10000/),
+  },
+  { name: "count 0", files: lab((e) => (group(e).count = 0)), ...cfg("groups[0].count", /from 1 to 10000/) },
+  { name: "count -3", files: lab((e) => (group(e).count = -3)), ...cfg("groups[0].count", /from 1 to 10000/) },
+  { name: "cpus 0", files: lab((e) => (group(e).cpus = 0)), ...cfg("groups[0].cpus", /cpus is 0; use 1 or more/) },
+  { name: "memoryMb -1", files: lab((e) => (group(e).memoryMb = -1)), ...cfg("groups[0].memoryMb", /use 4 or more/) },
   {
     name: "prefixLength 33",
     files: lab((e) => (group(e).customization.ipv4.prefixLength = 33)),
@@ -199,12 +203,12 @@ const CASES: Case[] = [
   {
     name: "prefixLength 0",
     files: lab((e) => (group(e).customization.ipv4.prefixLength = 0)),
-    ...cfg("groups[0].customization.ipv4.prefixLength", /at least 1/),
+    ...cfg("groups[0].customization.ipv4.prefixLength", /use 1 or more/),
   },
   {
     name: "waitForGuestNetMinutes -5",
     files: lab((e) => (group(e).waitForGuestNetMinutes = -5)),
-    ...cfg("groups[0].waitForGuestNetMinutes", /at least 0/),
+    ...cfg("groups[0].waitForGuestNetMinutes", /use 0 or more/),
   },
   {
     name: "capacityGb 0",
@@ -214,7 +218,7 @@ const CASES: Case[] = [
   {
     name: "limits.maxClonesPerChain 0",
     files: lab((e) => (e.limits = { maxClonesPerChain: 0 })),
-    ...cfg("limits.maxClonesPerChain", /at least 1/),
+    ...cfg("limits.maxClonesPerChain", /use a whole number of 1 or more/),
   },
   // --- missing references -------------------------------------------------------------
   {
@@ -405,7 +409,7 @@ const CASES: Case[] = [
   {
     name: "reversed range 10.0.0.50-10.0.0.10",
     files: lab((e) => (group(e).customization.ipv4.range = "10.0.10.50-10.0.10.10")),
-    ...cfg("groups[0].customization.ipv4.range", /malformed/, /first <= last/),
+    ...cfg("groups[0].customization.ipv4.range", /ends before it starts/, /write the lower address first/),
   },
   {
     name: "range without a dash",
@@ -420,12 +424,12 @@ const CASES: Case[] = [
   {
     name: "gateway not an address",
     files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10")),
-    ...cfg("groups[0].customization.ipv4.gateway", /IPv4 address/),
+    ...cfg("groups[0].customization.ipv4.gateway", /it has 3 parts, not 4/, /write it as a\.b\.c\.d/),
   },
   {
     name: "member ipv4 not an address",
     files: lab((e) => ((group(e).members = [{ name: "web-01", ipv4: "10.0.10.300" }]), delete group(e).count)),
-    ...cfg("groups[0].members[0].ipv4", /IPv4 address a\.b\.c\.d/, /'10\.0\.10\.300'/),
+    ...cfg("groups[0].members[0].ipv4", /octet 300 is over 255/, /'10\.0\.10\.300'/),
   },
   {
     name: "both cluster and resourcePool",
@@ -449,9 +453,9 @@ const CASES: Case[] = [
     ...rule("ip-pool", /includes the gateway address 10\.0\.10\.20/),
   },
   {
-    name: "range outside the gateway's network",
+    name: "gateway outside the range's network",
     files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.99.1")),
-    ...rule("ip-pool", /not inside the gateway's network/),
+    ...cfg("groups[0].customization.ipv4.gateway", /outside the range's network 10\.0\.10\.0\/24/),
   },
   {
     name: "two groups handing out one address",
@@ -542,9 +546,16 @@ function expectAnswered(c: Case, r: SynthRun): void {
   if (c.config) {
     expect(r.err[0]).toMatch(/^Environment files have \d+ problems?; nothing was written:$/);
     const { file, field, words } = c.config;
-    // The exact field, followed by its message; "line N, column M" positions may be given in part.
-    const prefix = !field ? `${file}: ` : field.startsWith("line") ? `${file}: ${field}` : `${file}: ${field}: `;
-    const lines = r.err.slice(1).filter((l) => l.includes(prefix));
+    // The exact field (after the file and, where it is written, its line and column), followed by its
+    // message; a YAML syntax error ("line N, column M") is at that position of the file.
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pos = /^line (\d+)(?:, column (\d+))?/.exec(field);
+    const prefix = !field
+      ? `${file}(:\\d+:\\d+)?: `
+      : pos
+        ? `${escape(file)}:${pos[1]}:${pos[2] ?? "\\d+"}: `
+        : `${escape(file)}(:\\d+:\\d+)?: ${escape(field)}: `;
+    const lines = r.err.slice(1).filter((l) => new RegExp(prefix).test(l));
     const hit = lines.find((l) => words.every((w) => w.test(l)));
     expect({ wanted: [prefix, ...words.map(String)], hit, printed: r.printed }).toEqual({
       wanted: [prefix, ...words.map(String)],
@@ -554,7 +565,9 @@ function expectAnswered(c: Case, r: SynthRun): void {
     expect(files).toEqual([]); // nothing was written, not even findings
   } else {
     const { id, stack, words } = c.rule!;
-    const hit = r.err.find((l) => l.startsWith(`error: [${id}] `) && words.every((w) => w.test(l)));
+    const hit = r.err.find(
+      (l) => /^(\S+:\d+:\d+: )?error: \[/.test(l) && l.includes(`error: [${id}] `) && words.every((w) => w.test(l)),
+    );
     expect({ wanted: [id, ...words.map(String)], hit, printed: r.printed }).toEqual({
       wanted: [id, ...words.map(String)],
       hit: expect.any(String),
@@ -658,6 +671,7 @@ describe("every bad input is answered", () => {
       r.err.slice(1).map((l) =>
         l
           .replace(/^.*\/(?=[abc]\.ya?ml)/, "  ")
+          .replace(/^(\s+\S+?)(:\d+:\d+)?: /, "$1: ")
           .split(":")
           .slice(0, 2)
           .join(":"),
@@ -666,7 +680,7 @@ describe("every bad input is answered", () => {
       "  a.yaml: groups[0].count",
       "  a.yaml: groups[0].cpus",
       "  b.yaml: groups[0].base",
-      "  c.yml: environment files end in .yaml; rename it",
+      "  c.yml: environment files end in .yaml (lower case), so this one would be skipped; rename it to c.yaml",
     ]);
   });
 
@@ -686,7 +700,7 @@ describe("every bad input is answered", () => {
       const r = results[0];
       expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: "" });
       expect(r.stderr).toMatch(
-        /^Environment files have \d+ problems?; nothing was written:\n {2}\S*lab\.yaml: line \d+, column \d+: YAML syntax error/,
+        /^Environment files have \d+ problems?; nothing was written:\n {2}\S*lab\.yaml:\d+:\d+: YAML syntax error/,
       );
       expect(STACK_TRACE.exec(r.stderr)?.[0]).toBeUndefined();
       expect(r.stderr).not.toMatch(/Internal error/);
@@ -697,7 +711,7 @@ describe("every bad input is answered", () => {
       const r = results[1];
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
-        /^error: \[vm-name\] lab-a\/web, lab-b\/web: VM name 'web-01', 'web-02', 'web-03' is used 2 times in datacenter DC0/m,
+        /^(\S+:\d+:\d+: )?error: \[vm-name\] lab-a\/web, lab-b\/web: VM name 'web-01', 'web-02', 'web-03' is used 2 times in datacenter DC0/m,
       );
       expect(r.stderr).toMatch(/no cdk\.tf\.json was written/);
       expect(STACK_TRACE.exec(r.stderr)?.[0]).toBeUndefined();

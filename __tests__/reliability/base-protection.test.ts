@@ -4,8 +4,8 @@
  * use cannot be removed from a file, and rolling a base to a new snapshot replaces its
  * clones in the right order instead of orphaning them.
  *
- * Deleting a base snapshot while clones use it breaks the clones (shared/reference:
- * "Deleting the source VM or its base snapshot while clones use it breaks the clones").
+ * Deleting a base snapshot while clones use it breaks the clones (Horizon/View 5.2 planning
+ * worksheet; NTPRO.NL comments; see docs/linked-clones.md).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,9 +19,11 @@ const EXAMPLES = fs
   .filter((f) => f.endsWith(".yaml"))
   .sort();
 
-/** The data source key of a VM looked up by name. */
+/** The data source key of a VM looked up by name (the one for its settings, not the one that reads its disks). */
 function vmDataKey(json: Json, vm: string): string {
-  const found = Object.entries<Json>(json.data?.vsphere_virtual_machine ?? {}).filter(([, d]) => d.name === vm);
+  const found = Object.entries<Json>(json.data?.vsphere_virtual_machine ?? {}).filter(
+    ([, d]) => d.name === vm && d.scsi_controller_scan_count === undefined,
+  );
   expect(found).toHaveLength(1);
   return found[0][0];
 }
@@ -56,12 +58,22 @@ function expectClonesProtected(spec: Env, json: Json): number {
         group: g.name,
         depends_on: expect.arrayContaining([address]),
       });
-      // Replaced with it: a new snapshot (a rolled base) replaces the clones, after it exists.
+      // Replaced with it: each clone's trigger holds the snapshot's id, so a new snapshot (a rolled base)
+      // replaces the trigger and with it the clone, after the snapshot exists.
       // A bare reference: Terraform's JSON syntax refuses `${...}` in replace_triggered_by.
       expect({ group: g.name, triggered: clones.lifecycle?.replace_triggered_by }).toEqual({
         group: g.name,
-        triggered: [address],
+        triggered: [`terraform_data.${g.name}[each.key]`],
       });
+      const trigger = json.resource.terraform_data[g.name];
+      expect(trigger.triggers_replace).toBe("${each.value}");
+      for (const key of Object.keys(clones.for_each)) {
+        expect({ group: g.name, key, snapshot: trigger.for_each[key].base_snapshot }).toEqual({
+          group: g.name,
+          key,
+          snapshot: `\${${address}.id}`,
+        });
+      }
       // The source stays unknown until the snapshot exists: the provider checks a known source for a snapshot at plan.
       expect(clones.clone.template_uuid).toBe(`\${(${address}.id != null) ? ${sourceUuid} : ${sourceUuid}}`);
       const snapshot = json.resource.vsphere_virtual_machine_snapshot[snap];
@@ -127,6 +139,7 @@ describe("base protection", () => {
     expect(b.resource.vsphere_virtual_machine.web.lifecycle.replace_triggered_by).toEqual(
       a.resource.vsphere_virtual_machine.web.lifecycle.replace_triggered_by,
     );
+    expect(b.resource.terraform_data.web).toEqual(a.resource.terraform_data.web);
     expect(b.resource.vsphere_virtual_machine.web.depends_on).toEqual([`vsphere_virtual_machine_snapshot.${key}`]);
   });
 
@@ -147,8 +160,8 @@ describe("base protection", () => {
     expect(r.err[0]).toMatch(/problems?; nothing was written/);
     expect(r.err).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/lab\.yaml: groups\[0\]\.base: base 'golden' is not declared/),
-        expect.stringMatching(/lab\.yaml: groups\[2\]\.base: base 'golden' is not declared/),
+        expect.stringMatching(/lab\.yaml:\d+:\d+: groups\[0\]\.base: base 'golden' is not declared/),
+        expect.stringMatching(/lab\.yaml:\d+:\d+: groups\[2\]\.base: base 'golden' is not declared/),
       ]),
     );
     expect(r.err.join("\n")).not.toMatch(/groups\[1\]\.base/);
@@ -158,7 +171,7 @@ describe("base protection", () => {
   it("refuses to remove the only base, saying bases must declare one", () => {
     const r = synthFiles({ "lab.yaml": toYaml(changed(validEnv(), (e) => (e.bases = {}))) });
     expect(r.exitCode).toBe(1);
-    expect(r.err.join("\n")).toMatch(/lab\.yaml: bases: .*at least one base/);
+    expect(r.err.join("\n")).toMatch(/lab\.yaml(:\d+:\d+)?: bases: .*at least one base/);
     expect(walkFiles(r.outdir)).toEqual([]);
   });
 

@@ -52,7 +52,7 @@ function exercise(text: string, synthesize: boolean): Outcome {
   fs.mkdirSync(outdir);
   let built;
   try {
-    built = buildApp([{ name: "fuzz", file: FILE, spec }], outdir);
+    built = buildApp([{ name: "fuzz", file: FILE, spec, locate: () => undefined }], outdir);
   } catch (e) {
     if (!(e instanceof ConfigError))
       throw new Error(`buildApp threw ${explain(e)} for:\n${text.slice(0, 2000)}`, { cause: e });

@@ -257,7 +257,9 @@ describe("secrets written into an environment file", () => {
     ({ change, field, variable }) => {
       const r = synthFiles({ "lab.yaml": toYaml(changed(validEnv(), change)) });
       expect({ exitCode: r.exitCode, thrown: r.thrown }).toEqual({ exitCode: 1, thrown: undefined });
-      const line = r.err.find((l) => l.includes(`lab.yaml: ${field}:`));
+      const line = r.err.find((l) =>
+        new RegExp(`lab\\.yaml(:\\d+:\\d+)?: ${field.replace(/[.[\]]/g, "\\$&")}:`).test(l),
+      );
       expect({ line, printed: r.printed }).toEqual({ line: expect.stringMatching(variable), printed: r.printed });
       expect(r.printed).not.toContain(VALUE);
       expect(walkFiles(r.outdir)).toEqual([]);
@@ -281,7 +283,7 @@ describe("secrets written into an environment file", () => {
       expect(liveExpressions(json, /var\.vsphere_user/)).toEqual(["provider.vsphere[0].user"]);
       expect(liveExpressions(json, /^/, /(^|[^%])%\{/)).toEqual([]);
     } else {
-      expect(r.err.join("\n")).toMatch(/lab\.yaml: groups\[0\]\.(annotation|folder):/);
+      expect(r.err.join("\n")).toMatch(/lab\.yaml(:\d+:\d+)?: groups\[0\]\.(annotation|folder):/);
     }
   });
 });

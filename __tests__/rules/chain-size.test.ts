@@ -13,7 +13,7 @@ describe("chain-size", () => {
     const model = app([group("web", { base: v40, count: 5 }), group("db", { base: v40, count: 4 })]);
     expect(messages("chain-size", model)).toEqual([
       "[chain-size] lab/web, lab/db: base 'golden' (DC0/VM0@snap-1) has 9 linked clones in one chain, 9 vs 8; " +
-        "split the clones over more bases (another snapshot or source VM) or raise limits.maxClonesPerChain if your platform allows more",
+        "move some clones to another base on its own source VM (a copy of the golden, with its own snapshot) or raise limits.maxClonesPerChain if your platform allows more",
     ]);
     expect(findingsOf("chain-size", model)[0]).toMatchObject({ severity: "error", stack: "lab", path: "lab/web" });
   });
@@ -37,7 +37,7 @@ describe("chain-size", () => {
       { limits: { a: { maxClonesPerChain: 20 } } },
     );
     expect(messages("chain-size", model)[0]).toContain(
-      ", 9 vs 8; split the clones over more bases (another snapshot or source VM) or raise limits.maxClonesPerChain in b (its default for vSphere 5.0 is the strictest of the chain's environments) if your platform allows more",
+      ", 9 vs 8; move some clones to another base on its own source VM (a copy of the golden, with its own snapshot) or raise limits.maxClonesPerChain in b (its default for vSphere 5.0 is the strictest of the chain's environments) if your platform allows more",
     );
   });
 

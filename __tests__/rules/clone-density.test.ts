@@ -11,7 +11,7 @@ describe("clone-density", () => {
       [
         "warning",
         "[clone-density] lab/web, lab/db: base 'golden' (DC0/VM0@snap-1) serves 31 clones from one base disk, 31 vs 30; " +
-          "spread the clones over more bases, put the base disk on SSD, or raise limits.warnClonesPerChain",
+          "move some clones to another base on its own source VM, put the base disk on SSD, or raise limits.warnClonesPerChain",
       ],
     ]);
   });

@@ -8,7 +8,7 @@ describe("ha-cluster", () => {
     const [f] = findingsOf("ha-cluster", withHa("4.0", 3));
     expect(f.severity).toBe("error");
     expect(f.message).toBe(
-      "[ha-cluster] lab/web: cluster 'C0' has HA enabled, which linked clones do not support on vSphere 4.0, vSphere 4.0 vs 5.0 or later; " +
+      "[ha-cluster] lab/web: cluster 'C0' has HA enabled, which linked clones do not support on vSphere 4.0, vSphere 4.0 vs vSphere 5.1 or later for linked clones in an HA cluster; " +
         "place the group in a cluster without HA, or upgrade to vSphere 5.1 or later",
     );
   });

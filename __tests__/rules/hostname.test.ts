@@ -1,6 +1,6 @@
-import { app, base, findingsOf, group, messages } from "../helpers/model";
+import { app, base, findingsOf, group, member, messages } from "../helpers/model";
 
-const named = (name: string) => [{ name, hostname: name }];
+const named = (name: string) => [member(name)];
 const windows = base({ guestOs: "windows" });
 
 describe("hostname", () => {
@@ -12,8 +12,19 @@ describe("hostname", () => {
 
   it("fails a Linux host name of 64 characters with the exact message", () => {
     expect(messages("hostname", app([group("web", { customized: true, members: named("a".repeat(64)) })]))).toEqual([
-      `[hostname] lab/web: Linux host name '${"a".repeat(64)}' is too long, 64 characters vs 63; shorten namePattern or the member names`,
+      `[hostname] lab/web: Linux host name '${"a".repeat(64)}' (64 characters) is too long, 64 characters vs 63 characters; shorten namePattern or the member names`,
     ]);
+  });
+
+  it("lists the longest names first, each with its own length, so the numbers match the names shown", () => {
+    const names = ["w".repeat(16), "x".repeat(16), "y".repeat(17), "z".repeat(16), "v".repeat(16)].map((n) =>
+      member(n),
+    );
+    const [message] = messages("hostname", app([group("web", { base: windows, customized: true, members: names })]));
+    expect(message).toBe(
+      `[hostname] lab/web: Windows host name '${"y".repeat(17)}' (17 characters), '${"v".repeat(16)}' (16 characters), ` +
+        `'${"w".repeat(16)}' (16 characters) and 2 more is too long, 17 characters vs 15 characters; shorten namePattern or the member names`,
+    );
   });
 
   it("passes a Windows name of 15 characters and fails 16", () => {
@@ -22,7 +33,7 @@ describe("hostname", () => {
     ).toEqual([]);
     expect(
       messages("hostname", app([group("web", { base: windows, customized: true, members: named("w".repeat(16)) })]))[0],
-    ).toContain("Windows host name 'wwwwwwwwwwwwwwww' is too long, 16 characters vs 15;");
+    ).toContain("Windows host name 'wwwwwwwwwwwwwwww' (16 characters) is too long, 16 characters vs 15 characters;");
   });
 
   it("fails names that are not RFC 1123 labels", () => {

@@ -1,4 +1,4 @@
-import { app, base, findingsOf, group, messages } from "../helpers/model";
+import { app, base, findingsOf, group, member, messages } from "../helpers/model";
 
 describe("storage-drs", () => {
   it("passes a group on one datastore", () => {
@@ -26,28 +26,84 @@ describe("storage-drs", () => {
 });
 
 describe("snapshot-source", () => {
-  it("passes a VM with a snapshot and a template without one", () => {
-    const tpl = base({
-      template: true,
-      snapshot: undefined,
-      manageSnapshot: false,
-      name: "tpl",
-      path: "lab/Bases/tpl",
+  const tpl = base({
+    template: true,
+    snapshot: undefined,
+    manageSnapshot: false,
+    name: "tpl",
+    path: "lab/Bases/tpl",
+  });
+
+  it("passes a VM with one snapshot", () => {
+    expect(findingsOf("snapshot-source", app([group("web")]))).toEqual([]);
+  });
+
+  it("warns that a template base makes full copies, not linked clones, with the fix", () => {
+    expect(findingsOf("snapshot-source", app([group("web"), group("db", { base: tpl })]))).toEqual([
+      {
+        rule: "snapshot-source",
+        severity: "warning",
+        ruleSeverity: "warning",
+        stack: "lab",
+        path: "lab/Bases/tpl",
+        field: "template",
+        message:
+          "[snapshot-source] lab/tpl: base 'tpl' (DC0/template VM0) is a template: vSphere copies a template's disk for every clone " +
+          "(only disks that are not the child-most backing can be shared), so its 2 clones are full copies, not linked clones, " +
+          "template: full copies vs a VM with one snapshot for linked clones; convert the template to a VM and give it one snapshot " +
+          "(template: false, snapshot: NAME, manageSnapshot: true), or suppress snapshot-source for this base with a reason to accept full copies",
+      },
+    ]);
+  });
+
+  it("lets a template base's full copies be accepted with a suppression on the base", () => {
+    const accepted = {
+      ...tpl,
+      suppressions: [{ rule: "snapshot-source", reason: "full copies are fine for packagers" }],
+    };
+    expect(findingsOf("snapshot-source", app([group("db", { base: accepted })]))[0]).toMatchObject({
+      severity: "info",
+      suppressionReason: "full copies are fine for packagers",
     });
-    expect(findingsOf("snapshot-source", app([group("web"), group("db", { base: tpl })]))).toEqual([]);
+  });
+
+  it("leaves a template base out of the disk chains: its full copies have no chain limit", () => {
+    const model = app([group("db", { base: { ...tpl, site: { datacenter: "DC0", version: "4.0" } }, count: 20 })]);
+    expect(findingsOf("chain-size", model)).toEqual([]);
+  });
+
+  it("fails a rollout between two bases of one source VM, naming the fix", () => {
+    const old = base({ name: "v1", path: "lab/Bases/v1", snapshot: "v1" });
+    const next = base({ name: "v2", path: "lab/Bases/v2", snapshot: "v2" });
+    const g = group("web", {
+      base: next,
+      rollout: { from: old, moved: 1 },
+      members: [member("web-01", { base: "v2" }), member("web-02", { base: "v1" })],
+    });
+    expect(messages("snapshot-source", app([g], { bases: [old, next] }))).toEqual([
+      "[snapshot-source] lab/v1, lab/v2: the rollout of lab/web moves from base 'v1' to base 'v2', both of source VM 'VM0' in DC0, " +
+        "but the provider clones from a VM's only snapshot, so the two images cannot exist at once, one source VM for 2 snapshots vs " +
+        "one snapshot per source VM; copy the golden to a new source VM for the new image (one VM per image version) and set bases.v2.vm to it",
+      "[snapshot-source] lab/v1, lab/v2: the rollout of lab/web moves from base 'v1' to base 'v2', both of source VM 'VM0' in DC0, " +
+        "but the provider clones from a VM's only snapshot, so the two images cannot exist at once, one source VM for 2 snapshots vs " +
+        "one snapshot per source VM; copy the golden to a new source VM for the new image (one VM per image version) and set bases.v2.vm to it",
+    ]);
   });
 
   it("fails a VM without a snapshot", () => {
     const b = base({ snapshot: undefined, manageSnapshot: false });
     expect(messages("snapshot-source", app([group("web", { base: b })]))).toEqual([
       "[snapshot-source] lab/golden: base 'golden' (DC0/VM0@(no snapshot)) is a VM without a snapshot to clone from, no snapshot vs one; " +
-        "name the snapshot (and set manageSnapshot: true to create it), or set template: true",
+        "name the snapshot (and set manageSnapshot: true to create it), or, if the source is a template, set template: true (its clones are then full copies)",
     ]);
   });
 
   it("fails a template that names a snapshot", () => {
     const b = base({ template: true, manageSnapshot: false });
-    expect(messages("snapshot-source", app([group("web", { base: b })]))).toEqual([
+    const errors = findingsOf("snapshot-source", app([group("web", { base: b })])).filter(
+      (f) => f.severity === "error",
+    );
+    expect(errors.map((f) => f.message)).toEqual([
       "[snapshot-source] lab/golden: base 'golden' (DC0/template VM0) is a template but names a snapshot, snapshot 'snap-1' vs none for a template; remove snapshot, or set template: false",
     ]);
   });
@@ -83,10 +139,27 @@ describe("storage-estimate", () => {
     expect(found.map((f) => [f.severity, f.message])).toEqual([
       [
         "warning",
-        "[storage-estimate] lab/web, lab/db: delta disks on datastore 'DS0' may grow to 440 GB at 100% of their base, 440 GB vs 400 GB; " +
-          "move some groups to another datastore, use nonpersistent disks and power-cycle, or add capacity",
+        "[storage-estimate] lab/web, lab/db: clones on datastore 'DS0' may grow to 440 GB (delta disks at 100% of their base, full copies of template bases), 440 GB vs 400 GB; " +
+          "move some groups to another datastore, or use diskMode: nonpersistent for web, db and power-cycle them, or add capacity (then raise capacityGb)",
       ],
     ]);
+  });
+
+  it("does not tell groups that already use non-persistent disks to use them", () => {
+    const [f] = findingsOf(
+      "storage-estimate",
+      app([
+        group("web", { base: b, datastore: store, count: 6, nonpersistent: true }),
+        group("db", { base: b, datastore: store, count: 5 }),
+      ]),
+    );
+    expect(f.message).toContain("or use diskMode: nonpersistent for db and power-cycle them,");
+    const [all] = findingsOf(
+      "storage-estimate",
+      app([group("web", { base: b, datastore: store, count: 11, nonpersistent: true })]),
+    );
+    expect(all.message).not.toContain("nonpersistent");
+    expect(all.message).toContain("; move some groups to another datastore, or add capacity (then raise capacityGb)");
   });
 
   it("says nothing without diskGb or capacityGb", () => {

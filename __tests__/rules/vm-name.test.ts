@@ -1,6 +1,6 @@
-import { app, base, findingsOf, group, messages, site } from "../helpers/model";
+import { app, base, findingsOf, group, member, messages, site } from "../helpers/model";
 
-const named = (name: string) => [{ name, hostname: name }];
+const named = (name: string) => [member(name)];
 
 describe("vm-name", () => {
   it("passes a name of 80 characters (at the limit)", () => {

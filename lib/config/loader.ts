@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { closest, distance } from "fastest-levenshtein";
 import YAML from "yaml";
 import { z } from "zod";
-import { planMembers } from "../model/members";
-import { BACKEND_SECRETS, environmentSchema, type EnvironmentSpec } from "./schema";
-import { ConfigError, fieldPath, showValue, type Problem } from "./problems";
+import { checkBase, checkGroup, checkInventory, checkLimits, didYouMean, serverProblem } from "../model/validate";
+import { BACKEND_SECRETS, environmentSchema, groupSchema, type EnvironmentSpec, type GroupSpec } from "./schema";
+import { YamlLocator, type Position } from "./locate";
+import { ConfigError, fieldPath, showValue, sortProblems, type Problem } from "./problems";
 
 /** Environment files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -19,6 +19,8 @@ export interface LoadedEnvironment {
   /** The file, relative to the working directory, for messages. */
   readonly file: string;
   readonly spec: EnvironmentSpec;
+  /** Where a field (e.g. `groups[1].count`, alternatives separated by `|`) is written in the file. */
+  readonly locate: (field: string) => Position | undefined;
 }
 
 export function displayPath(file: string): string {
@@ -43,35 +45,79 @@ export function stackNameOf(file: string): { name?: string; problem?: string } {
 
 /** Parses and checks one environment's text. Throws ConfigError with every problem found. */
 export function parseEnvironment(text: string, file: string): EnvironmentSpec {
+  return parseEnvironmentWithPositions(text, file).spec;
+}
+
+/** Parses and checks one environment's text, keeping where each field is written. Throws ConfigError. */
+export function parseEnvironmentWithPositions(
+  text: string,
+  file: string,
+): { spec: EnvironmentSpec; locate: (field: string) => Position | undefined } {
+  const lines = new YAML.LineCounter();
   const problems: Problem[] = [];
   const add = (field: string, message: string) => problems.push({ file, field, message });
   if (text.trim() === "") {
     add(
       "",
-      "the file is empty; an environment needs vsphere, datacenter, bases and groups (see shared spec: environment-file.md)",
+      "the file is empty; an environment needs vsphere, datacenter, bases and groups (see docs/environment-file.md)",
     );
     throw new ConfigError(problems);
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true, strict: true, stringKeys: true });
+  const doc = YAML.parseDocument(text, {
+    prettyErrors: true,
+    uniqueKeys: true,
+    strict: true,
+    stringKeys: true,
+    lineCounter: lines,
+  });
+  const locator = new YamlLocator(doc, lines);
+  const fail = (): never => {
+    throw new ConfigError(
+      sortProblems(
+        dedupe(problems).map((p) => {
+          const at = p.field && p.line === undefined ? locator.locate(p.field) : undefined;
+          return at ? { ...p, line: at.line, column: at.column } : p;
+        }),
+      ),
+    );
+  };
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}` : "";
-    add(where, `YAML syntax error: ${yamlReason(e)}; fix the YAML at that spot`);
+    problems.push({
+      file,
+      field: "",
+      message: `YAML syntax error: ${yamlReason(e)}; fix the YAML at that spot`,
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+    });
   }
-  if (problems.length) throw new ConfigError(problems);
+  // Tags such as !Ref or !Sub are CloudFormation's: YAML keeps the text and drops the tag, so the
+  // value would mean something else than what was written.
+  for (const w of doc.warnings) {
+    const pos = w.linePos?.[0];
+    const tag = /Unresolved tag: (\S+)/.exec(w.message)?.[1];
+    problems.push({
+      file,
+      field: "",
+      message: tag
+        ? `YAML tag ${tag} is not supported here (environment files hold plain values, no tags); remove ${tag} and write the value itself`
+        : `YAML warning: ${yamlReason(w)}; fix the YAML at that spot`,
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+    });
+  }
+  if (problems.length) fail();
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     add("", `the YAML cannot be read: ${(e as Error).message}; remove aliases that expand too far`);
-    throw new ConfigError(problems);
+    fail();
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     add(
       "",
       `the file holds ${showValue(raw)}, not a mapping; start with keys such as vsphere:, datacenter:, bases:, groups:`,
     );
-    throw new ConfigError(problems);
+    fail();
   }
   const templates = findTemplates(raw, []);
   for (const at of templates) {
@@ -80,15 +126,16 @@ export function parseEnvironment(text: string, file: string): EnvironmentSpec {
       "holds '${' or '%{', which Terraform would evaluate as an expression; write plain text (environment files hold literals only)",
     );
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) fail();
   const result = environmentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues) problems.push(...describeIssue(issue, raw, file));
-    throw new ConfigError(dedupe(problems));
+    problems.push(...crossCheck(parsedParts(raw as Record<string, unknown>), file));
+    fail();
   }
-  problems.push(...crossCheck(result.data, file));
-  if (problems.length) throw new ConfigError(problems);
-  return result.data;
+  problems.push(...crossCheck(partsOf(result.data!), file));
+  if (problems.length) fail();
+  return { spec: result.data!, locate: (field) => locator.locate(field) };
 }
 
 /** Reads, parses and checks one environment file. Throws ConfigError. */
@@ -115,8 +162,53 @@ export function loadEnvironment(filePath: string): LoadedEnvironment {
       },
     ]);
   }
-  const text = fs.readFileSync(filePath, "utf8");
-  return { name, file, spec: parseEnvironment(text, file) };
+  const text = decodeUtf8(fs.readFileSync(filePath), file);
+  const { spec, locate } = parseEnvironmentWithPositions(text, file);
+  return { name, file, spec, locate };
+}
+
+/**
+ * The file's text: it must be UTF-8 (a UTF-8 byte-order mark is dropped). Anything else, a
+ * Latin-1 file or UTF-16, would be read as garbled names, so it is refused, saying how to convert.
+ */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  const utf16 =
+    (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+    (bytes[0] === 0xfe && bytes[1] === 0xff) ||
+    (bytes.length > 1 && bytes.subarray(0, Math.min(bytes.length, 200)).filter((b) => b === 0).length > 10);
+  const fix = `save it as UTF-8 (e.g. iconv -f <its encoding> -t UTF-8 ${path.basename(file)})`;
+  if (utf16) {
+    throw new ConfigError([{ file, field: "", message: `the file is UTF-16, not UTF-8; ${fix}` }]);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const line = bytes.subarray(0, at).filter((b) => b === 0x0a).length + 1;
+    throw new ConfigError([
+      {
+        file,
+        field: "",
+        line,
+        column: 1,
+        message: `the file is not UTF-8 (byte 0x${bytes[at].toString(16)} on line ${line}, e.g. Latin-1 text); ${fix}`,
+      },
+    ]);
+  }
+}
+
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) return i;
+    for (let k = 1; k < len; k++) {
+      if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    }
+    i += len;
+  }
+  return 0;
 }
 
 /** Every `.yaml` in a folder, sorted; other files there are problems (a `.yml` is likely a mistake). */
@@ -143,9 +235,15 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
   for (const entry of entries) {
     if (entry.startsWith(".")) continue;
     const full = path.join(dir, entry);
-    if (entry.endsWith(".yml")) {
-      problems.push({ file: displayPath(full), field: "", message: "environment files end in .yaml; rename it" });
-    } else if (entry.endsWith(".yaml")) files.push(full);
+    const ext = path.extname(entry);
+    if (ext === ".yaml") files.push(full);
+    else if (/^\.ya?ml$/i.test(ext)) {
+      problems.push({
+        file: displayPath(full),
+        field: "",
+        message: `environment files end in .yaml (lower case), so this one would be skipped; rename it to ${entry.slice(0, -ext.length)}.yaml`,
+      });
+    }
   }
   if (!files.length && !problems.length) {
     problems.push({
@@ -244,13 +342,6 @@ function schemaAt(schema: AnySchema, pathParts: readonly PropertyKey[], raw: unk
   return s;
 }
 
-function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  if (!candidates.length) return undefined;
-  const best = closest(word, candidates as string[]);
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return distance(word.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
-}
-
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Problem[] {
   const at = fieldPath(issue.path);
   const value = valueAt(raw, issue.path);
@@ -305,115 +396,157 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Pro
   }
 }
 
-/** Checks across fields: references, uniqueness, placement and members. */
-function crossCheck(spec: EnvironmentSpec, file: string): Problem[] {
+/** Field paths of a group's problems, relative to the group, made absolute. */
+function groupField(i: number, field: string): string {
+  return field ? `groups[${i}].${field}` : `groups[${i}]`;
+}
+
+/** The sections of an environment that parsed, for checks that run even when others did not. */
+interface Parts {
+  readonly vsphere?: EnvironmentSpec["vsphere"];
+  readonly clusters?: EnvironmentSpec["clusters"];
+  readonly datastores?: EnvironmentSpec["datastores"];
+  readonly bases?: EnvironmentSpec["bases"];
+  /** Groups that parsed, with their index in the file. */
+  readonly groups: readonly (readonly [number, GroupSpec])[];
+  /** Fields left out of a group because they did not parse, by group index. */
+  readonly skipped?: ReadonlyMap<number, ReadonlySet<string>>;
+  readonly limits?: EnvironmentSpec["limits"];
+}
+
+function partsOf(spec: EnvironmentSpec): Parts {
+  return { ...spec, groups: spec.groups.map((g, i) => [i, g] as const) };
+}
+
+/**
+ * The sections (and groups) of a file that failed the schema as a whole but parse one by one:
+ * their values are checked too, so that one type error does not hide the other problems.
+ */
+function parsedParts(raw: Record<string, unknown>): Parts {
+  const shape = environmentSchema.shape;
+  const section = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> | undefined => {
+    const r = schema.safeParse(value);
+    return r.success ? r.data : undefined;
+  };
+  // A group with a bad field is checked without that field (its problem is reported already).
+  const skipped = new Map<number, Set<string>>();
+  const groups = Array.isArray(raw.groups)
+    ? raw.groups.flatMap((g, i) => {
+        let r = groupSchema.safeParse(g);
+        if (!r.success && g && typeof g === "object" && !Array.isArray(g)) {
+          const bad = new Set(r.error.issues.map((issue) => String(issue.path[0] ?? "")));
+          const rest = Object.fromEntries(Object.entries(g).filter(([k]) => !bad.has(k)));
+          r = groupSchema.safeParse(rest);
+          if (r.success) skipped.set(i, bad);
+        }
+        return r.success ? [[i, r.data] as const] : [];
+      })
+    : [];
+  return {
+    vsphere: section(shape.vsphere, raw.vsphere),
+    clusters: section(shape.clusters, raw.clusters),
+    datastores: section(shape.datastores, raw.datastores),
+    bases: section(shape.bases, raw.bases),
+    groups,
+    skipped,
+    limits: section(shape.limits, raw.limits),
+  };
+}
+
+/**
+ * Checks across fields: the file's own references (bases, clusters, datastores by name) and
+ * uniqueness here; every value check through the model's checks, which the constructs run too.
+ * Sections that did not parse are left out (their problems are reported already).
+ */
+function crossCheck(spec: Parts, file: string): Problem[] {
   const problems: Problem[] = [];
   const add = (field: string, message: string) => problems.push({ file, field, message });
-  const baseNames = Object.keys(spec.bases);
-  const clusterNames = Object.keys(spec.clusters);
-  const datastoreNames = Object.keys(spec.datastores);
+  const baseNames = Object.keys(spec.bases ?? {});
+  const clusterNames = Object.keys(spec.clusters ?? {});
+  const datastoreNames = Object.keys(spec.datastores ?? {});
+  if (spec.vsphere) {
+    const serverProblemText = serverProblem(spec.vsphere.server);
+    if (serverProblemText) add("vsphere.server", `server ${serverProblemText}`);
+  }
+  for (const p of checkInventory({
+    version: spec.vsphere?.version,
+    clusters: spec.clusters ?? {},
+    datastores: spec.datastores ?? {},
+  })) {
+    add(p.field, p.message);
+  }
+  for (const p of checkLimits(spec.limits ?? {})) add(p.field, p.message);
+  const referTo = (field: string, kind: string, name: string, known: string[], declare: string) => {
+    const guess = didYouMean(name, known);
+    add(
+      field,
+      `${kind} '${name}' is not declared under ${kind === "base" ? "bases" : `${kind}s`}; ${guess ? `did you mean '${guess}'?` : declare}`,
+    );
+  };
   const seen = new Map<string, number>();
-  spec.groups.forEach((g, i) => {
-    const at = `groups[${i}]`;
+  for (const [i, g] of spec.groups) {
     const first = seen.get(g.name);
-    if (first !== undefined)
+    if (first !== undefined) {
       add(
-        `${at}.name`,
+        groupField(i, "name"),
         `group name '${g.name}' is already used by groups[${first}]; group names must be unique in an environment`,
       );
-    else seen.set(g.name, i);
-    if (!Object.hasOwn(spec.bases, g.base)) {
-      const guess = didYouMean(g.base, baseNames);
-      add(
-        `${at}.base`,
-        `base '${g.base}' is not declared under bases; ${guess ? `did you mean '${guess}'?` : `declare it, or use one of: ${baseNames.join(", ")}`}`,
+    } else seen.set(g.name, i);
+    const bases = spec.bases;
+    const base = bases && Object.hasOwn(bases, g.base) ? bases[g.base] : undefined;
+    if (bases && !base) {
+      referTo(groupField(i, "base"), "base", g.base, baseNames, `declare it, or use one of: ${baseNames.join(", ")}`);
+    }
+    const from = g.rollout && bases && Object.hasOwn(bases, g.rollout.from) ? bases[g.rollout.from] : undefined;
+    if (g.rollout && bases && !from) {
+      referTo(groupField(i, "rollout.from"), "base", g.rollout.from, baseNames, "name the base the group moves from");
+    }
+    if (g.cluster !== undefined && spec.clusters && !Object.hasOwn(spec.clusters, g.cluster)) {
+      referTo(
+        groupField(i, "cluster"),
+        "cluster",
+        g.cluster,
+        clusterNames,
+        "declare it (with its hosts) under clusters",
       );
     }
-    if ((g.cluster === undefined) === (g.resourcePool === undefined)) {
-      add(
-        at,
-        g.cluster === undefined
-          ? "has neither cluster nor resourcePool; set one of them"
-          : "has both cluster and resourcePool; set only one",
+    if (g.datastore !== undefined && spec.datastores && !Object.hasOwn(spec.datastores, g.datastore)) {
+      referTo(
+        groupField(i, "datastore"),
+        "datastore",
+        g.datastore,
+        datastoreNames,
+        "declare it (with its type) under datastores",
       );
     }
-    if (g.cluster !== undefined && !Object.hasOwn(spec.clusters, g.cluster)) {
-      const guess = didYouMean(g.cluster, clusterNames);
-      add(
-        `${at}.cluster`,
-        `cluster '${g.cluster}' is not declared under clusters; ${guess ? `did you mean '${guess}'?` : "declare it (with its hosts) under clusters"}`,
-      );
-    }
-    if ((g.datastore === undefined) === (g.datastoreCluster === undefined)) {
-      add(
-        at,
-        g.datastore === undefined
-          ? "has neither datastore nor datastoreCluster; set datastore"
-          : "has both datastore and datastoreCluster; set only one",
-      );
-    }
-    if (g.datastore !== undefined && !Object.hasOwn(spec.datastores, g.datastore)) {
-      const guess = didYouMean(g.datastore, datastoreNames);
-      add(
-        `${at}.datastore`,
-        `datastore '${g.datastore}' is not declared under datastores; ${guess ? `did you mean '${guess}'?` : "declare it (with its type) under datastores"}`,
-      );
-    }
-    if (g.hosts) {
-      const clusterName = g.cluster ?? g.resourcePool?.split("/")[0];
-      const cluster =
-        clusterName !== undefined && Object.hasOwn(spec.clusters, clusterName) ? spec.clusters[clusterName] : undefined;
-      if (!cluster) {
-        add(
-          `${at}.hosts`,
-          `hosts need a declared cluster to confine the group in; place the group in a cluster declared under clusters`,
-        );
-      } else if (!cluster.hosts) {
-        add(`${at}.hosts`, `cluster '${clusterName}' declares no hosts; list them under clusters.${clusterName}.hosts`);
-      } else {
-        g.hosts.forEach((h, j) => {
-          if (!cluster.hosts!.includes(h)) {
-            const guess = didYouMean(h, cluster.hosts!);
-            add(
-              `${at}.hosts[${j}]`,
-              `host '${h}' is not in cluster '${clusterName}'; ${guess ? `did you mean '${guess}'?` : `use one of: ${cluster.hosts!.join(", ")}`}`,
-            );
-          }
-        });
-      }
-    }
-    const ipv4 = g.customization?.ipv4;
-    if (ipv4 === undefined || ipv4 === "dhcp") {
-      (g.members ?? []).forEach((m, j) => {
-        if (typeof m !== "string" && m.ipv4 !== undefined) {
-          add(
-            `${at}.members[${j}].ipv4`,
-            "is given but the group has no static customization.ipv4 range, so it would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the address",
-          );
-        }
-      });
-    }
-    const plan = planMembers({
-      group: g.name,
-      ...(g.count !== undefined ? { count: g.count } : {}),
-      ...(g.namePattern !== undefined ? { namePattern: g.namePattern } : {}),
-      ...(g.members !== undefined ? { members: g.members } : {}),
-      ...(ipv4 !== undefined && ipv4 !== "dhcp" ? { range: ipv4.range } : {}),
+    const { name, base: _base, rollout, suppress: _suppress, ...values } = g;
+    const check = checkGroup({
+      ...values,
+      name,
+      base: { name: g.base, guestOs: base?.guestOs ?? "linux" },
+      ...(rollout
+        ? { rollout: { from: { name: rollout.from, guestOs: from?.guestOs ?? "linux" }, moved: rollout.moved } }
+        : {}),
+      clusters: spec.clusters ?? {},
     });
-    for (const p of plan.problems) {
-      add(`${at}.${p.prop}${p.index !== undefined ? `[${p.index}]` : ""}`, p.message);
+    const skipped = spec.skipped?.get(i);
+    for (const p of check.problems) {
+      // Without the clusters section the hosts cannot be checked against it: its own problem says why.
+      if (!spec.clusters && p.field.startsWith("hosts")) continue;
+      // A field left out because it did not parse has its own problem; count and members answer for each other.
+      const top = p.field.split(/[.[]/)[0];
+      if (skipped && (skipped.has(top) || (top === "count" && (skipped.has("members") || skipped.has("count"))))) {
+        continue;
+      }
+      add(groupField(i, p.field), p.message);
     }
-  });
-  for (const [name, base] of Object.entries(spec.bases)) {
+  }
+  for (const [name, base] of Object.entries(spec.bases ?? {})) {
+    const at = fieldPath(["bases", name]);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-      add(
-        `bases[${JSON.stringify(name)}]`,
-        "base names may hold only letters, digits, '_', '.' and '-'; rename the base",
-      );
+      add(at, "base names may hold only letters, digits, '_', '.' and '-'; rename the base");
     }
-    if (base.manageSnapshot && base.snapshot === undefined && !base.template) {
-      add(`bases.${name}.snapshot`, "is missing; manageSnapshot needs the name of the snapshot to create");
-    }
+    for (const p of checkBase(base)) add(`${at}.${p.field}`, p.message);
   }
   return problems;
 }

@@ -5,10 +5,25 @@ export interface Problem {
   /** Field path, e.g. `groups[1].customization.ipv4.range`; empty for the whole file. */
   readonly field: string;
   readonly message: string;
+  /** Where the field is written in the file (1-based), when it is. */
+  readonly line?: number;
+  readonly column?: number;
 }
 
+/** `file:line:column: field: message`, as compilers print it (the position when known). */
 export function formatProblem(p: Problem): string {
-  return p.field ? `${p.file}: ${p.field}: ${p.message}` : `${p.file}: ${p.message}`;
+  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
+  return p.field ? `${where}: ${p.field}: ${p.message}` : `${where}: ${p.message}`;
+}
+
+/** Problems in file order, then by position in the file. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
 }
 
 /** Thrown for bad environment files; carries every problem found, not just the first. */

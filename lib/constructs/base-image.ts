@@ -1,10 +1,11 @@
 import { Construct } from "constructs";
-import { conditional, Fn, Op, TerraformStack, Token } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { DataVsphereVirtualMachine } from "@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine";
 import { VirtualMachineSnapshot } from "@cdktf/provider-vsphere/lib/virtual-machine-snapshot";
 import type { BaseModel, GuestOs } from "../model/types";
+import { checkBase } from "../model/validate";
+import { failWith } from "./errors";
 import { LinkedCloneChecks } from "./linked-clone-checks";
-import { once } from "./token-cache";
 import type { VsphereInventory } from "./vsphere-inventory";
 
 export interface BaseImageProps {
@@ -15,6 +16,8 @@ export interface BaseImageProps {
   /**
    * Name of the snapshot clones come from. The provider clones from the source's current
    * snapshot, which must be its only one; with `manageSnapshot` this stack creates it.
+   * Renaming it replaces the clones (an unmanaged snapshot too: rename it when you
+   * re-snapshot the source).
    * @default - none: required unless `template` is true (rule snapshot-source)
    */
   readonly snapshot?: string;
@@ -25,7 +28,9 @@ export interface BaseImageProps {
    */
   readonly manageSnapshot?: boolean;
   /**
-   * The source is a template: clones share its disks without a snapshot.
+   * The source is a template. vSphere copies a template's disks for every clone (it can share
+   * only disks that are not the child-most backing), so a template base makes full clones;
+   * rule snapshot-source warns.
    * @default false
    */
   readonly template?: boolean;
@@ -42,6 +47,37 @@ export interface BaseImageProps {
 }
 
 /**
+ * Settings of the source that clones copy: where vSphere or the provider need the clone to
+ * match its source, or where the provider would otherwise reset the golden's setting to its
+ * own default when it reconfigures the clone. Each is the `vsphere_virtual_machine` data
+ * source's attribute of the same name. The hardware version is not among them: a clone has its
+ * source's version already, and setting it only makes the provider compare it with the
+ * host's configuration options and maybe call UpgradeVM.
+ */
+export const COPIED_SETTINGS = [
+  "guest_id",
+  "firmware",
+  "efi_secure_boot_enabled",
+  "vbs_enabled",
+  "vvtd_enabled",
+  "nested_hv_enabled",
+  "cpu_hot_add_enabled",
+  "cpu_hot_remove_enabled",
+  "memory_hot_add_enabled",
+  "enable_disk_uuid",
+  "scsi_type",
+  "scsi_bus_sharing",
+] as const;
+export type CopiedSetting = (typeof COPIED_SETTINGS)[number];
+
+/**
+ * The source's disks are read from every SCSI controller a VM can have (4); the data source
+ * reads only the first by default, which would leave disks on a second controller out of the
+ * clone's configuration. Other controller types are not read: the clone manages SCSI disks.
+ */
+export const SCSI_CONTROLLERS_SCANNED = 4;
+
+/**
  * A source VM (or template) and the snapshot linked clones come from. Exposes what
  * clones need from the source's data source, so they match the source by construction.
  */
@@ -49,24 +85,19 @@ export class BaseImage extends Construct {
   public readonly inventory: VsphereInventory;
   /** The source VM's data source. */
   public readonly source: DataVsphereVirtualMachine;
+  /** The source VM's data source that reads the disks of every SCSI controller. */
+  public readonly disksSource: DataVsphereVirtualMachine;
   /** The managed snapshot, when `manageSnapshot` is set. */
   public readonly snapshot?: VirtualMachineSnapshot;
   public readonly props: BaseImageProps;
 
   constructor(scope: Construct, id: string, props: BaseImageProps) {
     super(scope, id);
-    if (props.vm.trim() === "") throw new Error(`${this.node.path}: vm is empty; name the source VM or template`);
-    if (props.snapshot !== undefined && props.snapshot.trim() === "") {
-      throw new Error(
-        `${this.node.path}: snapshot is empty; name the snapshot clones come from, or leave it out for a template`,
-      );
-    }
-    if (props.diskGb !== undefined && !(props.diskGb > 0)) {
-      throw new Error(`${this.node.path}: diskGb is ${props.diskGb}; give the base disk's size in GB, more than 0`);
-    }
+    failWith(this, checkBase(props));
     this.props = props;
     this.inventory = props.inventory;
     this.source = props.inventory.virtualMachine(props.vm);
+    this.disksSource = props.inventory.virtualMachineDisks(props.vm);
     if (props.manageSnapshot && props.snapshot !== undefined && !props.template) {
       this.snapshot = new VirtualMachineSnapshot(this, "snapshot", {
         virtualMachineUuid: this.source.uuid,
@@ -81,56 +112,65 @@ export class BaseImage extends Construct {
     LinkedCloneChecks.of(this).registerBase(this);
   }
 
-  /** The source's uuid. */
-  public get uuid(): string {
-    return once(this, "uuid", () => this.source.uuid);
+  /** `data.vsphere_virtual_machine.<id>`: the source's data source, as a Terraform address. */
+  public get sourceAddress(): string {
+    return `data.${DataVsphereVirtualMachine.tfResourceType}.${this.source.friendlyUniqueId}`;
   }
 
-  /**
-   * What clones name as `clone.template_uuid`. With a managed snapshot it is the source's
-   * uuid once the snapshot exists: the provider checks at plan time that a known source has
-   * a snapshot, so the uuid must stay unknown until the snapshot is created.
-   */
-  public get cloneSourceUuid(): string {
-    const snapshot = this.snapshot;
-    if (!snapshot) return this.uuid;
-    return once(this, "cloneSourceUuid", () =>
-      Token.asString(conditional(Op.neq(snapshot.id, Token.nullValue()), this.uuid, this.uuid)),
-    );
+  /** A Terraform expression (without `${}`) for an attribute of the source's data source. */
+  public sourceAttribute(name: string): string {
+    return `${this.sourceAddress}.${name}`;
   }
 
-  /** The managed snapshot's address, for `lifecycle.replace_triggered_by` (a bare reference, not `${...}`). */
+  /** A Terraform expression (without `${}`) for the source's disks on every SCSI controller. */
+  public get disksExpression(): string {
+    return `data.${DataVsphereVirtualMachine.tfResourceType}.${this.disksSource.friendlyUniqueId}.disks`;
+  }
+
+  /** The managed snapshot's address, for references in expressions and `lifecycle` (a bare reference). */
   public get snapshotAddress(): string | undefined {
     return this.snapshot ? `${VirtualMachineSnapshot.tfResourceType}.${this.snapshot.friendlyUniqueId}` : undefined;
   }
-  public get guestId(): string {
-    return once(this, "guestId", () => this.source.guestId);
+
+  /**
+   * A Terraform condition (without `${}`) that becomes known only once the managed snapshot
+   * exists; undefined without a managed snapshot.
+   */
+  public get snapshotReady(): string | undefined {
+    return this.snapshotAddress ? `${this.snapshotAddress}.id != null` : undefined;
   }
-  public get scsiType(): string {
-    return once(this, "scsiType", () => this.source.scsiType);
+
+  /**
+   * `expr` kept unknown until the managed snapshot exists: `(snapshot.id != null) ? expr : expr`.
+   * The provider checks a new clone at plan time only where the values it needs are known;
+   * before the snapshot exists those checks would fail (no snapshot yet) or look the source up
+   * by an empty uuid. Kept unknown, the checks run at the apply-time re-plan instead, when the
+   * snapshot exists. Without a managed snapshot, `expr` itself.
+   */
+  public deferred(expr: string): string {
+    return this.snapshotReady ? `(${this.snapshotReady}) ? ${expr} : ${expr}` : expr;
   }
-  public get networkInterfaceTypes(): string[] {
-    return once(this, "networkInterfaceTypes", () => this.source.networkInterfaceTypes);
+
+  /** What clones name as `clone.template_uuid`: the source's uuid, deferred until the managed snapshot exists. */
+  public get cloneSourceUuid(): string {
+    return `\${${this.deferred(this.sourceAttribute("uuid"))}}`;
   }
-  /** The source's virtual CPUs. */
-  public get numCpus(): number {
-    return once(this, "numCpus", () => this.source.numCpus);
+
+  /** The source's uuid. */
+  public get uuid(): string {
+    return this.source.uuid;
   }
-  /** The source's memory in MB. */
-  public get memoryMb(): number {
-    return once(this, "memory", () => this.source.memory);
+
+  /**
+   * What identifies the base's snapshot for the clones' replacement trigger: the managed
+   * snapshot's id (a new snapshot is a new id), else the snapshot's name (renaming an unmanaged
+   * snapshot replaces the clones too); undefined for a template.
+   */
+  public get snapshotIdentity(): string | undefined {
+    if (this.snapshotAddress) return `\${${this.snapshotAddress}.id}`;
+    return this.props.template ? undefined : this.props.snapshot;
   }
-  public get firmware(): string {
-    return once(this, "firmware", () => this.source.firmware);
-  }
-  /** The source's first NIC's adapter type. */
-  public get adapterType(): string {
-    return once(this, "adapterType", () => Token.asString(Fn.element(this.networkInterfaceTypes, 0)));
-  }
-  /** The source's disks, for the clones' dynamic disk block. */
-  public get disksExpression(): string {
-    return once(this, "disks", () => Token.asString(this.source.interpolationForAttribute("disks")));
-  }
+
   public get guestOs(): GuestOs {
     return this.props.guestOs ?? "linux";
   }
@@ -148,6 +188,7 @@ export class BaseImage extends Construct {
       manageSnapshot: p.manageSnapshot ?? false,
       guestOs: this.guestOs,
       ...(p.diskGb !== undefined ? { diskGb: p.diskGb } : {}),
+      suppressions: LinkedCloneChecks.suppressionsOf(this),
     };
   }
 }

@@ -3,7 +3,9 @@ import * as path from "path";
 import { Annotations, App, Aspects, IAspect, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import type { AppModel, BaseModel, GroupModel, Limits, Suppression } from "../model/types";
-import { ALL_RULES, isRuleId, RULE_IDS, runRules, type Finding } from "../rules";
+import { ALL_RULES, isRuleId, printFinding, RULE_IDS, runRules, type Finding, type Rule } from "../rules";
+import { checkLimits } from "../model/validate";
+import { LinkedCloneError } from "./errors";
 
 /** What a construct registers: a plain description of itself, built when the rules run. */
 export interface CheckedBase {
@@ -17,12 +19,44 @@ export interface CheckedGroup {
 
 export const FINDINGS_FILE = "linked-clones-findings.json";
 
-interface StackSettings {
-  limits: Limits;
+/** Metadata type under which suppressions are kept in the construct tree. */
+export const SUPPRESSION_METADATA = "cdktf-vsphere-linked-clones:suppress";
+
+/** What to do when a rule reports an error at synth. */
+export type OnRuleError =
+  /** Print every finding once, remove the stacks' stale cdk.tf.json, exit 1: no stack trace. For `cdktf synth`. */
+  | "exit"
+  /** Leave the error annotations to cdktf, which throws (for tests that assert the failure). */
+  | "throw";
+
+/** Options of the checks, for the whole app (cdk-nag's pack options are the model). */
+export interface LinkedCloneChecksOptions {
+  /**
+   * Warnings fail synth too.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * The rules to run.
+   * @default ALL_RULES
+   */
+  readonly rules?: readonly Rule[];
+  /**
+   * Overrides of the rule defaults for every stack; a stack's own `setLimits` wins.
+   * @default - the platform defaults
+   */
+  readonly limits?: Limits;
+  /**
+   * What a rule error does at synth.
+   * @default - "exit", or "throw" under a test runner (jest, vitest) or in a cdktf Testing app
+   */
+  readonly onError?: OnRuleError;
 }
 
-/** Suppressions of one construct (group or stack), checked when given. */
-const constructSuppressions = new WeakMap<IConstruct, Suppression[]>();
+function assertLimits(where: string, limits: Limits): void {
+  const problems = checkLimits({ ...limits });
+  if (problems.length) throw new LinkedCloneError(where, problems);
+}
 
 /**
  * Runs every linked-clone rule once per app over the plain model that the
@@ -33,63 +67,80 @@ const constructSuppressions = new WeakMap<IConstruct, Suppression[]>();
 export class LinkedCloneChecks {
   private static readonly byApp = new WeakMap<IConstruct, LinkedCloneChecks>();
 
-  /** The checks of the app that holds `scope`. */
-  public static of(scope: IConstruct): LinkedCloneChecks {
+  /**
+   * The checks of the app that holds `scope`, created on first use. `options` (on any call)
+   * set how the checks run for the whole app.
+   */
+  public static of(scope: IConstruct, options?: LinkedCloneChecksOptions): LinkedCloneChecks {
     const root = scope.node.root;
     let checks = LinkedCloneChecks.byApp.get(root);
     if (!checks) {
-      checks = new LinkedCloneChecks();
+      checks = new LinkedCloneChecks(root);
       LinkedCloneChecks.byApp.set(root, checks);
     }
+    if (options) checks.configure(options);
     return checks;
   }
 
   /**
-   * Suppresses a rule for a stack or a group. The finding is still reported, as info with the reason.
-   * Throws on an unknown rule id or an empty reason.
+   * Suppresses a rule for every group and base at or below `scope` (a stack, a group, or any
+   * construct above them). The finding is still reported, as info with the reason. The
+   * suppression is kept in the construct tree's metadata. Throws on an unknown rule id or an
+   * empty reason.
    */
   public static suppress(scope: IConstruct, rule: string, reason: string): void {
     if (!isRuleId(rule)) {
-      throw new Error(
-        `${scope.node.path}: cannot suppress unknown rule '${rule}'; known rules: ${RULE_IDS.join(", ")}`,
-      );
+      throw new LinkedCloneError(scope.node.path, [
+        { field: "suppress", message: `cannot suppress unknown rule '${rule}'; known rules: ${RULE_IDS.join(", ")}` },
+      ]);
     }
     if (reason.trim() === "") {
-      throw new Error(
-        `${scope.node.path}: suppression of '${rule}' needs a reason; say why the finding does not apply`,
-      );
+      throw new LinkedCloneError(scope.node.path, [
+        { field: "suppress", message: `suppression of '${rule}' needs a reason; say why the finding does not apply` },
+      ]);
     }
-    const list = constructSuppressions.get(scope) ?? [];
-    list.push({ rule, reason: reason.trim() });
-    constructSuppressions.set(scope, list);
+    scope.node.addMetadata(SUPPRESSION_METADATA, { rule, reason: reason.trim() } satisfies Suppression);
     LinkedCloneChecks.of(scope).changed();
   }
 
-  /** Suppressions set on a construct with {@link LinkedCloneChecks.suppress}. */
+  /** Suppressions that apply at `scope`: put on it or on any construct above it. */
   public static suppressionsOf(scope: IConstruct): Suppression[] {
-    return [...(constructSuppressions.get(scope) ?? [])];
+    return scope.node.scopes.flatMap((c) =>
+      c.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA).map((m) => m.data as Suppression),
+    );
   }
 
   /** Overrides the rule defaults for every chain with clones in `stack`. */
   public static setLimits(stack: TerraformStack, limits: Limits): void {
-    for (const [name, value] of Object.entries(limits)) {
-      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-        throw new Error(`${stack.node.path}: limits.${name} is ${value}; use a whole number of 1 or more`);
-      }
-    }
+    assertLimits(stack.node.path, limits);
     const checks = LinkedCloneChecks.of(stack);
-    checks.settings(stack).limits = { ...limits };
+    checks.stackLimits.set(stack, { ...limits });
     checks.changed();
   }
 
   private readonly bases: CheckedBase[] = [];
   private readonly groups: CheckedGroup[] = [];
-  private readonly stacks = new Map<TerraformStack, StackSettings>();
-  /** Stacks whose synth runs the checks (those with a base or group). */
-  private readonly checked = new Set<TerraformStack>();
+  private readonly stackLimits = new Map<TerraformStack, Limits>();
+  /** Stacks whose synth runs the checks (those with a base or group), in registration order. */
+  private readonly checked: TerraformStack[] = [];
+  /** Terraform resource names (per stack) and DRS object names (per cluster), with the construct that claimed each. */
+  private readonly claims = new Map<string, string>();
+  private options: LinkedCloneChecksOptions = {};
   private cached?: { findings: Finding[]; model: AppModel };
+  private reported = false;
 
-  private constructor() {}
+  private constructor(private readonly root: IConstruct) {}
+
+  private configure(options: LinkedCloneChecksOptions): void {
+    if (options.limits) assertLimits(this.root.node.path || "app", options.limits);
+    this.options = { ...this.options, ...options };
+    this.changed();
+  }
+
+  /** Whether warnings fail synth. */
+  public get strict(): boolean {
+    return this.options.strict ?? false;
+  }
 
   public registerBase(base: CheckedBase): void {
     this.bases.push(base);
@@ -99,6 +150,39 @@ export class LinkedCloneChecks {
   public registerGroup(group: CheckedGroup): void {
     this.groups.push(group);
     this.attach(TerraformStack.of(group.node.scope!));
+  }
+
+  /**
+   * Claims a group's Terraform resource name (unique per stack) and its DRS object names
+   * (unique per cluster, across the app's stacks): two groups that would make the same names
+   * (one id under two parents of a stack, or stack and group names that join alike, such as
+   * `lab` + `a-b` and `lab-a` + `b`) fail with both construct paths.
+   */
+  public claimNames(
+    group: IConstruct,
+    resourceName: string,
+    drs?: { cluster: string; names: readonly string[] },
+  ): void {
+    const stack = TerraformStack.of(group);
+    const wanted = [
+      {
+        key: `resource\u0000${stack.node.path}\u0000${resourceName}`,
+        what: `Terraform resources named '${resourceName}' in stack ${stack.node.id}`,
+      },
+      ...(drs?.names ?? []).map((n) => ({
+        key: `drs\u0000${drs!.cluster}\u0000${n}`,
+        what: `the DRS object '${n}' in the same cluster`,
+      })),
+    ];
+    for (const { key, what } of wanted) {
+      const owner = this.claims.get(key);
+      if (owner !== undefined && owner !== group.node.path) {
+        throw new LinkedCloneError(group.node.path, [
+          { field: "", message: `collides with ${owner}: both would make ${what}; give one of the groups another id` },
+        ]);
+      }
+    }
+    for (const { key } of wanted) this.claims.set(key, group.node.path);
   }
 
   /** The plain model of the whole app, built once until something changes. */
@@ -113,17 +197,17 @@ export class LinkedCloneChecks {
 
   private run(): { findings: Finding[]; model: AppModel } {
     if (!this.cached) {
+      const defaults = this.options.limits ?? {};
       const model: AppModel = {
-        stacks: [...this.stacks.entries()].map(([stack, s]) => ({
+        stacks: this.checked.map((stack) => ({
           name: stack.node.id,
-          limits: s.limits,
+          limits: { ...defaults, ...(this.stackLimits.get(stack) ?? {}) },
           suppressions: LinkedCloneChecks.suppressionsOf(stack),
         })),
         bases: this.bases.map((b) => b.toModel()),
         groups: this.groups.map((g) => g.toModel()),
       };
-      const strict = process.env.LINKED_CLONES_STRICT === "1";
-      this.cached = { model, findings: runRules(model, ALL_RULES, { strict }) };
+      this.cached = { model, findings: runRules(model, this.options.rules ?? ALL_RULES, { strict: this.strict }) };
     }
     return this.cached;
   }
@@ -132,21 +216,51 @@ export class LinkedCloneChecks {
     this.cached = undefined;
   }
 
-  private settings(stack: TerraformStack): StackSettings {
-    let s = this.stacks.get(stack);
-    if (!s) {
-      s = { limits: {} };
-      this.stacks.set(stack, s);
-    }
-    return s;
-  }
-
   private attach(stack: TerraformStack): void {
     this.changed();
-    this.settings(stack);
-    if (this.checked.has(stack)) return;
-    this.checked.add(stack);
+    if (this.checked.includes(stack)) return;
+    this.checked.push(stack);
     Aspects.of(stack).add(new StackCheckAspect(this, stack));
+  }
+
+  /** How a rule error ends synth. */
+  public get onError(): OnRuleError {
+    if (this.options.onError) return this.options.onError;
+    const underTest =
+      process.env.JEST_WORKER_ID !== undefined ||
+      process.env.VITEST !== undefined ||
+      this.root.node.tryGetContext("cdktfVersion") === "stubbed";
+    return underTest ? "throw" : "exit";
+  }
+
+  /**
+   * On the first stack's synth, when the app has rule errors and `onError` is "exit": print
+   * every finding once, write each stack's findings, remove every stack's cdk.tf.json (none is
+   * current), and exit 1 before cdktf writes anything.
+   */
+  public failFast(outdir: string): void {
+    const findings = this.findings();
+    if (this.reported || this.onError !== "exit" || !findings.some((f) => f.severity === "error")) return;
+    this.reported = true;
+    for (const stack of this.checked)
+      writeFindings(
+        outdir,
+        stack.node.id,
+        findings.filter((f) => f.stack === stack.node.id),
+        true,
+      );
+    const printed = new Set<string>();
+    for (const f of findings) {
+      const line = printFinding(f);
+      if (printed.has(line)) continue;
+      printed.add(line);
+      (f.severity === "error" ? process.stderr : process.stdout).write(`${line}\n`);
+    }
+    const failing = [...new Set(findings.filter((f) => f.severity === "error").map((f) => f.stack))];
+    process.stderr.write(
+      `Synth failed: linked-clone rule errors in ${failing.join(", ")}; no cdk.tf.json was written.${this.strict ? " (strict: warnings count as errors)" : ""}\n`,
+    );
+    process.exit(1);
   }
 }
 
@@ -159,6 +273,9 @@ class StackCheckAspect implements IAspect {
 
   public visit(node: IConstruct): void {
     if (node !== this.stack) return;
+    const root = this.stack.node.root;
+    const outdir = root instanceof App ? root.outdir : undefined;
+    if (outdir !== undefined) this.checks.failFast(outdir);
     const stackName = this.stack.node.id;
     const findings = this.checks.findings().filter((f) => f.stack === stackName);
     const byPath = new Map(this.stack.node.findAll().map((c) => [c.node.path, c]));
@@ -169,16 +286,20 @@ class StackCheckAspect implements IAspect {
       else if (f.severity === "warning") Annotations.of(target).addWarning(text);
       else Annotations.of(target).addInfo(text);
     }
-    const root = this.stack.node.root;
-    if (root instanceof App) writeFindings(root.outdir, stackName, findings);
+    if (outdir !== undefined) writeFindings(outdir, stackName, findings);
   }
 }
 
 /**
- * Writes `stacks/<stack>/linked-clones-findings.json`. A stack with errors gets no
- * cdk.tf.json: a stale one from an earlier synth is removed.
+ * Writes `stacks/<stack>/linked-clones-findings.json`. A stack with errors (or any stack, with
+ * `removeOutput`) gets no cdk.tf.json: a stale one from an earlier synth is removed.
  */
-export function writeFindings(outdir: string, stackName: string, findings: readonly Finding[]): void {
+export function writeFindings(
+  outdir: string,
+  stackName: string,
+  findings: readonly Finding[],
+  removeOutput = false,
+): void {
   const dir = path.join(outdir, "stacks", stackName);
   fs.mkdirSync(dir, { recursive: true });
   const records = findings.map((f) => ({
@@ -186,9 +307,12 @@ export function writeFindings(outdir: string, stackName: string, findings: reado
     severity: f.severity,
     ruleSeverity: f.ruleSeverity,
     path: f.path,
+    ...(f.location ? { location: f.location } : {}),
     message: f.message,
     suppressionReason: f.suppressionReason ?? null,
   }));
   fs.writeFileSync(path.join(dir, FINDINGS_FILE), JSON.stringify(records, null, 2) + "\n");
-  if (findings.some((f) => f.severity === "error")) fs.rmSync(path.join(dir, "cdk.tf.json"), { force: true });
+  if (removeOutput || findings.some((f) => f.severity === "error")) {
+    fs.rmSync(path.join(dir, "cdk.tf.json"), { force: true });
+  }
 }

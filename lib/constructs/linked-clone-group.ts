@@ -1,33 +1,35 @@
 import { Construct } from "constructs";
-import { TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { DataResource, TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { ComputeClusterHostGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-host-group";
 import { ComputeClusterVmGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-group";
 import { ComputeClusterVmHostRule } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-host-rule";
 import { VirtualMachine, type VirtualMachineCloneCustomize } from "@cdktf/provider-vsphere/lib/virtual-machine";
-import { isIpv4 } from "../model/ipv4";
-import { planMembers, type MemberSpec } from "../model/members";
+import type { MemberSpec } from "../model/members";
+import { siteKey } from "../model/chains";
+import { checkGroup, clusterNameOf } from "../model/validate";
 import type { GroupModel, Ipv4Plan, MemberModel, Suppression } from "../model/types";
-import type { BaseImage } from "./base-image";
+import { COPIED_SETTINGS, type BaseImage } from "./base-image";
+import { failWith } from "./errors";
 import { LinkedCloneChecks } from "./linked-clone-checks";
 
 /** Static IPv4 addressing from a range: member n gets the nth address. */
 export interface StaticIpv4Props {
-  /** `first-last`, e.g. `10.0.10.10-10.0.10.50`. */
+  /** `first-last`, e.g. `10.0.10.10-10.0.10.50`, inside one network of `prefixLength`. */
   readonly range: string;
-  /** Prefix length of the network, e.g. 24. */
+  /** Prefix length of the network, e.g. 24 (not a netmask). */
   readonly prefixLength: number;
-  /** Default gateway. */
+  /** Default gateway: a host address of the range's network. */
   readonly gateway: string;
 }
 
 export interface WindowsCustomizationProps {
   /**
-   * Workgroup to join.
+   * Workgroup to join (at most 15 characters, a NetBIOS name).
    * @default "WORKGROUP"
    */
   readonly workgroup?: string;
   /**
-   * Windows time zone index.
+   * Windows time-zone index (a number, e.g. 110 for W. Europe Standard Time; not a name like Europe/Berlin).
    * @default - the provider's default (85, GMT)
    */
   readonly timeZone?: number;
@@ -35,8 +37,8 @@ export interface WindowsCustomizationProps {
 
 export interface GuestCustomizationProps {
   /**
-   * DNS domain of the guests.
-   * @default - none
+   * DNS domain of the guests (a DNS name). Linux guests get it as their domain; Windows guests as a DNS suffix.
+   * @default - none ("local" for Linux, which the provider requires)
    */
   readonly domain?: string;
   /**
@@ -45,12 +47,12 @@ export interface GuestCustomizationProps {
    */
   readonly ipv4?: StaticIpv4Props | "dhcp";
   /**
-   * DNS servers.
+   * DNS servers (IPv4 addresses).
    * @default - none
    */
   readonly dnsServers?: string[];
   /**
-   * Windows options, used when the base's guestOs is "windows".
+   * Windows options; only for a base whose guestOs is "windows" (an error on a Linux base).
    * @default - workgroup WORKGROUP
    */
   readonly windows?: WindowsCustomizationProps;
@@ -58,8 +60,19 @@ export interface GuestCustomizationProps {
 
 export type DiskMode = "persistent" | "nonpersistent";
 
+/** A group moving from an old base to its `base`, a wave per commit. */
+export interface RolloutProps {
+  /** The old base: a different source VM than `base` (the provider needs one snapshot per source VM). */
+  readonly from: BaseImage;
+  /**
+   * How many members, by member number, use the new base; the rest stay on `from`. Raise it by a
+   * wave per deploy; at the group's size every member is moved and `rollout` can be removed.
+   */
+  readonly moved: number;
+}
+
 export interface LinkedCloneGroupProps {
-  /** The base image the clones come from. */
+  /** The base image the clones come from (during a rollout: the new base). */
   readonly base: BaseImage;
   /**
    * Compute cluster to place clones in (its root resource pool). Give this or `resourcePool`.
@@ -82,12 +95,14 @@ export interface LinkedCloneGroupProps {
    */
   readonly datastoreCluster?: string;
   /**
-   * VM folder, relative to the datacenter's VM folder.
+   * VM folder, relative to the datacenter's VM folder (e.g. "labs/web"). It must exist: it is
+   * looked up at plan time, so a missing folder fails the plan with a message naming it.
    * @default - the datacenter's VM folder
    */
   readonly folder?: string;
   /**
-   * Hosts of the cluster to confine the clones to. A DRS VM-host must-rule keeps them there.
+   * Hosts of the cluster to confine the clones to. A DRS host group, VM group and mandatory
+   * VM-host rule keep them there; DRS places and moves them (no host is pinned per clone).
    * @default - every host of the cluster
    */
   readonly hosts?: string[];
@@ -104,17 +119,17 @@ export interface LinkedCloneGroupProps {
    */
   readonly namePattern?: string;
   /**
-   * Clones by name, each optionally with its own IPv4 address. Give this or `count`.
+   * Clones by name, each optionally with its own IPv4 address and generation. Give this or `count`.
    * @default - none
    */
   readonly members?: (string | MemberSpec)[];
   /**
-   * Virtual CPUs per clone.
+   * Virtual CPUs per clone. Cores per socket stay the source's when they divide this number, else 1.
    * @default - the source's
    */
   readonly cpus?: number;
   /**
-   * Memory per clone in MB.
+   * Memory per clone in MB, a multiple of 4.
    * @default - the source's
    */
   readonly memoryMb?: number;
@@ -140,9 +155,21 @@ export interface LinkedCloneGroupProps {
   readonly waitForGuestNetRoutable?: boolean;
   /**
    * VM annotation (notes).
-   * @default - names the group and base
+   * @default - names the member's base, the group and the stack
    */
   readonly annotation?: string;
+  /**
+   * The group's generation: raising it replaces (refreshes) every clone of the group on the
+   * next deploy, each with the same name, address and placement. A member's own `generation`
+   * refreshes that member alone.
+   * @default 0
+   */
+  readonly generation?: number;
+  /**
+   * Roll the group from another base to `base` in waves.
+   * @default - no rollout: every member uses `base`
+   */
+  readonly rollout?: RolloutProps;
   /**
    * Rule suppressions for this group, each with a reason.
    * @default - none
@@ -150,47 +177,44 @@ export interface LinkedCloneGroupProps {
   readonly suppress?: Suppression[];
 }
 
-/**
- * The member's key and values, as Terraform expressions. Plain strings rather than iterator
- * tokens: each token costs cdktf a stack trace, and these are the same in every group.
- */
-const EACH_KEY = "${each.key}";
-
 /** A Terraform-safe resource name from a group name. */
-function resourceName(group: string): string {
+export function resourceName(group: string): string {
   const clean = group.replace(/[^A-Za-z0-9_-]/g, "_");
   return /^[A-Za-z_]/.test(clean) ? clean : `g_${clean}`;
 }
+
+/** Names of the DRS objects of a confined group, unique per stack and group. */
+export function drsNames(stack: string, group: string): { hostGroup: string; vmGroup: string; rule: string } {
+  return { hostGroup: `${stack}-${group}-hosts`, vmGroup: `${stack}-${group}-vms`, rule: `${stack}-${group}-on-hosts` };
+}
+
+/** The member's key, as a Terraform expression. Plain strings, not iterator tokens: each token costs cdktf a stack trace. */
+const EACH_KEY = "${each.key}";
 
 /**
  * N linked clones of one base in one placement: one `vsphere_virtual_machine` with
  * `for_each` keyed by VM name, so each VM's address is
  * `vsphere_virtual_machine.<group>["<name>"]` and survives changes to other members.
+ *
+ * Each member also has a `terraform_data.<group>["<name>"]` whose `triggers_replace` holds its
+ * generation and its base's snapshot; the clone is replaced when it changes
+ * (`lifecycle.replace_triggered_by`): raising a generation refreshes exactly the clones it
+ * covers, and a new base snapshot replaces exactly the clones of that base.
  */
 export class LinkedCloneGroup extends Construct {
   public readonly props: LinkedCloneGroupProps;
-  /** The members, with the number, address and host each derives from its name. */
+  /** The members, with the number, address, base and generation each derives from its name and fields. */
   public readonly members: readonly MemberModel[];
   /** The clones: one resource with for_each over the members. */
   public readonly vm: VirtualMachine;
+  /** The clones' replacement triggers: one terraform_data per member. */
+  public readonly trigger: DataResource;
   /** The clones' Terraform address, `vsphere_virtual_machine.<group>`; a VM is `<address>["<name>"]`. */
   public readonly address: string;
 
   constructor(scope: Construct, id: string, props: LinkedCloneGroupProps) {
     super(scope, id);
     this.props = props;
-    const fail = (msg: string): never => {
-      throw new Error(`${this.node.path}: ${msg}`);
-    };
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(id)) {
-      fail(`group name '${id}' may hold only lower-case letters, digits and inner '-'; rename the group`);
-    }
-    if ((props.cluster === undefined) === (props.resourcePool === undefined)) {
-      fail("give exactly one of cluster or resourcePool to place the clones");
-    }
-    if ((props.datastore === undefined) === (props.datastoreCluster === undefined)) {
-      fail("give exactly one of datastore or datastoreCluster for the clones' disks");
-    }
     // Names, members and placement shape the tree and the for_each keys: they must be known at synth.
     const literals: [string, unknown][] = [
       ["count", props.count],
@@ -202,97 +226,144 @@ export class LinkedCloneGroup extends Construct {
       ["datastore", props.datastore],
       ["datastoreCluster", props.datastoreCluster],
       ["hosts", props.hosts],
+      ["folder", props.folder],
+      ["generation", props.generation],
+      ["rollout.moved", props.rollout?.moved],
     ];
-    for (const [prop, value] of literals) {
-      if (value !== undefined && Token.isUnresolved(value))
-        fail(
-          `${prop} is a token; it must be a literal known at synth (it names VMs or objects looked up once per stack)`,
-        );
-    }
-    // Sizes may be tokens (e.g. Terraform variables): they are checked only when literal.
-    for (const [prop, value, min] of [
-      ["cpus", props.cpus, 1],
-      ["memoryMb", props.memoryMb, 4],
-      ["waitForGuestNetMinutes", props.waitForGuestNetMinutes, 0],
-    ] as const) {
-      if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < min))
-        fail(`${prop} is ${value}; use a whole number of ${min} or more`);
-    }
+    failWith(
+      this,
+      literals
+        .filter(([, value]) => value !== undefined && Token.isUnresolved(value))
+        .map(([field]) => ({
+          field,
+          message: `${field} is a token; it must be a literal known at synth (it names VMs or objects looked up once per stack)`,
+        })),
+    );
     const inv = props.base.inventory;
-    if (props.hosts !== undefined) {
-      const cluster = props.cluster ?? props.resourcePool?.split("/")[0];
-      const known = cluster !== undefined && inv.hasCluster(cluster) ? inv.clusterFactsOf(cluster).hosts : undefined;
-      if (props.hosts.length === 0) fail("hosts is empty; list the hosts to confine the clones to, or leave hosts out");
-      if (props.cluster === undefined && !inv.hasCluster(cluster!)) {
-        fail(
-          `hosts need the cluster to confine the group in, but resource pool '${props.resourcePool}' is not in a cluster of the inventory; declare cluster '${cluster}' in the inventory's clusters, or place the group with cluster`,
-        );
-      }
-      const unknown = known ? props.hosts.filter((h) => !known.includes(h)) : [];
-      if (unknown.length)
-        fail(
-          `hosts ${unknown.map((h) => `'${h}'`).join(", ")} are not in cluster '${cluster}' (${known!.join(", ")}); list only hosts of that cluster`,
-        );
-    }
-    const ipv4 = props.customization?.ipv4;
-    const staticIp = ipv4 !== undefined && ipv4 !== "dhcp" ? ipv4 : undefined;
-    if (staticIp) {
-      if (!Number.isInteger(staticIp.prefixLength) || staticIp.prefixLength < 1 || staticIp.prefixLength > 32) {
-        fail(`customization.ipv4.prefixLength is ${staticIp.prefixLength}; use a whole number from 1 to 32, e.g. 24`);
-      }
-      if (!isIpv4(staticIp.gateway))
-        fail(`customization.ipv4.gateway '${staticIp.gateway}' is not an IPv4 address; write it as a.b.c.d`);
-    }
-    const withAddress = (props.members ?? []).filter((m) => typeof m !== "string" && m.ipv4 !== undefined);
-    if (withAddress.length && !staticIp) {
-      fail(
-        `members give ipv4 addresses but customization.ipv4 is not a static range, so they would be ignored; set customization.ipv4 to {range, prefixLength, gateway}, or drop the addresses`,
-      );
-    }
-    const plan = planMembers({
-      group: id,
-      ...(props.count !== undefined ? { count: props.count } : {}),
-      ...(props.namePattern !== undefined ? { namePattern: props.namePattern } : {}),
-      ...(props.members !== undefined ? { members: props.members } : {}),
-      ...(staticIp ? { range: staticIp.range } : {}),
-      ...(props.hosts ? { hosts: props.hosts } : {}),
+    // Sizes may be tokens (e.g. Terraform variables): they are checked only when literal.
+    const literal = (v: number | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
+    const check = checkGroup({
+      name: id,
+      base: { name: props.base.node.id, guestOs: props.base.guestOs },
+      ...pick(props, ["cluster", "resourcePool", "datastore", "datastoreCluster", "hosts", "folder"]),
+      ...pick(props, ["count", "namePattern", "members", "customization", "generation"]),
+      ...(literal(props.cpus) !== undefined ? { cpus: props.cpus } : {}),
+      ...(literal(props.memoryMb) !== undefined ? { memoryMb: props.memoryMb } : {}),
+      ...(literal(props.waitForGuestNetMinutes) !== undefined
+        ? { waitForGuestNetMinutes: props.waitForGuestNetMinutes }
+        : {}),
+      ...(props.rollout
+        ? {
+            rollout: {
+              from: { name: props.rollout.from.node.id, guestOs: props.rollout.from.guestOs },
+              moved: props.rollout.moved,
+            },
+          }
+        : {}),
+      clusters: inv.clusterFacts,
     });
-    if (plan.problems.length) fail(plan.problems.map((p) => `${p.prop}: ${p.message}`).join("\n"));
-    this.members = plan.members;
+    failWith(this, check.problems);
+    if (props.rollout && props.rollout.from.inventory !== inv) {
+      failWith(this, [
+        {
+          field: "rollout.from",
+          message: "rollout.from is a base of another inventory; both bases of a rollout must be in the group's stack",
+        },
+      ]);
+    }
+    this.members = check.members;
     for (const s of props.suppress ?? []) LinkedCloneChecks.suppress(this, s.rule, s.reason);
+    const stackName = TerraformStack.of(this).node.id;
+    const name = resourceName(id);
+    LinkedCloneChecks.of(this).claimNames(
+      this,
+      name,
+      props.hosts
+        ? {
+            cluster: `${siteKey(inv.site)}\u0000${clusterNameOf(props)}`,
+            names: Object.values(drsNames(stackName, id)),
+          }
+        : undefined,
+    );
 
-    const base = props.base;
+    const bases = this.bases;
+    const perMember = (of: (b: BaseImage) => string): string => this.perMember(of);
     const placementPool =
-      props.cluster !== undefined ? inv.clusterPoolId(props.cluster) : inv.resourcePool(props.resourcePool!).id;
+      props.cluster !== undefined
+        ? inv.clusterPoolExpression(props.cluster)
+        : inv.resourcePoolExpression(props.resourcePool!);
     const datastoreId =
       props.datastore !== undefined
         ? { datastoreId: inv.datastoreId(props.datastore) }
         : { datastoreClusterId: inv.datastoreCluster(props.datastoreCluster!).id };
+    if (props.folder !== undefined) inv.folder(props.folder);
 
-    const forEachMap: Record<string, Record<string, string>> = {};
+    const forEachMap: Record<string, Record<string, string | number>> = {};
+    const triggers: Record<string, Record<string, string | number>> = {};
     for (const m of this.members) {
+      const memberBase = this.baseOf(m);
       forEachMap[m.name] = {
         ...(m.ipv4 !== undefined ? { ipv4: m.ipv4 } : {}),
-        ...(m.host !== undefined ? { host_id: inv.hostId(m.host) } : {}),
+        ...(props.rollout ? { base: m.base } : {}),
+      };
+      const snapshot = memberBase.snapshotIdentity;
+      triggers[m.name] = {
+        group_generation: props.generation ?? 0,
+        generation: m.generation,
+        ...(snapshot !== undefined ? { base_snapshot: snapshot } : {}),
       };
     }
-    const each = TerraformIterator.fromMap(forEachMap);
+    this.trigger = new DataResource(this, "trigger", {
+      forEach: TerraformIterator.fromMap(triggers),
+      triggersReplace: Token.asAny("${each.value}") as unknown as Record<string, unknown>,
+    });
+    this.trigger.overrideLogicalId(name);
+    const triggerAddress = `${DataResource.tfResourceType}.${name}`;
+
+    const numCpus = props.cpus ?? Token.asNumber(perMember((b) => b.sourceAttribute("num_cpus")));
+    const coresPerSocket =
+      props.cpus === undefined
+        ? perMember((b) => b.sourceAttribute("num_cores_per_socket"))
+        : perMember(
+            (b) =>
+              `${Token.isUnresolved(props.cpus) ? Token.asString(props.cpus) : props.cpus} % ${b.sourceAttribute("num_cores_per_socket")} == 0 ? ${b.sourceAttribute("num_cores_per_socket")} : 1`,
+          );
+    const copied: Record<string, string> = {};
+    for (const setting of COPIED_SETTINGS) copied[setting] = perMember((b) => b.sourceAttribute(setting));
 
     this.vm = new VirtualMachine(this, "clones", {
-      forEach: each,
+      forEach: TerraformIterator.fromMap(forEachMap),
       name: EACH_KEY,
-      resourcePoolId: placementPool,
+      // Kept unknown until the managed snapshot exists, like the template uuid: the provider's
+      // customization check for a new clone runs whenever resource_pool_id is known, and then
+      // looks the source up by the (still unknown, so empty) template uuid.
+      resourcePoolId: perMember((b) => b.deferred(placementPool)),
       ...datastoreId,
-      ...(props.folder !== undefined ? { folder: props.folder } : {}),
-      ...(props.hosts ? { hostSystemId: "${each.value.host_id}" } : {}),
-      numCpus: props.cpus ?? base.numCpus,
-      memory: props.memoryMb ?? base.memoryMb,
-      guestId: base.guestId,
-      scsiType: base.scsiType,
-      firmware: base.firmware,
-      networkInterface: [{ networkId: inv.networkId(props.network), adapterType: base.adapterType }],
+      ...(props.folder !== undefined ? { folder: props.folder.replace(/^\/+|\/+$/g, "") } : {}),
+      numCpus,
+      numCoresPerSocket: Token.asNumber(coresPerSocket),
+      memory: props.memoryMb ?? Token.asNumber(perMember((b) => b.sourceAttribute("memory"))),
+      guestId: copied.guest_id,
+      firmware: copied.firmware,
+      efiSecureBootEnabled: Token.asAny(copied.efi_secure_boot_enabled),
+      vbsEnabled: Token.asAny(copied.vbs_enabled),
+      vvtdEnabled: Token.asAny(copied.vvtd_enabled),
+      nestedHvEnabled: Token.asAny(copied.nested_hv_enabled),
+      cpuHotAddEnabled: Token.asAny(copied.cpu_hot_add_enabled),
+      cpuHotRemoveEnabled: Token.asAny(copied.cpu_hot_remove_enabled),
+      memoryHotAddEnabled: Token.asAny(copied.memory_hot_add_enabled),
+      enableDiskUuid: Token.asAny(copied.enable_disk_uuid),
+      scsiType: copied.scsi_type,
+      scsiBusSharing: copied.scsi_bus_sharing,
+      scsiControllerCount: Token.asNumber(perMember((b) => scsiControllerCount(b.disksExpression))),
+      networkInterface: [
+        {
+          networkId: inv.networkId(props.network),
+          adapterType: perMember((b) => `element(${b.sourceAttribute("network_interface_types")}, 0)`),
+        },
+      ],
       clone: {
-        templateUuid: base.cloneSourceUuid,
+        templateUuid: perMember((b) => b.deferred(b.sourceAttribute("uuid"))),
         linkedClone: true,
         ...(props.customization ? { customize: this.customize(props.customization) } : {}),
       },
@@ -300,22 +371,24 @@ export class LinkedCloneGroup extends Construct {
       waitForGuestNetRoutable: props.waitForGuestNetRoutable ?? true,
       annotation:
         props.annotation ??
-        `Linked clone of base '${base.node.id}' (${base.props.vm}), group '${id}' of stack ${TerraformStack.of(this).node.id}`,
-      ...(base.snapshot
-        ? { dependsOn: [base.snapshot], lifecycle: { replaceTriggeredBy: [base.snapshotAddress!] } }
-        : {}),
+        this.perMemberText(
+          (b) => `Linked clone of base '${b.node.id}' (${b.props.vm}), group '${id}' of stack ${stackName}`,
+        ),
+      ...(bases.some((b) => b.snapshot) ? { dependsOn: bases.flatMap((b) => (b.snapshot ? [b.snapshot] : [])) } : {}),
+      lifecycle: { replaceTriggeredBy: [`${triggerAddress}[each.key]`] },
     });
-    this.vm.overrideLogicalId(resourceName(id));
-    this.address = `${VirtualMachine.tfResourceType}.${resourceName(id)}`;
+    this.vm.overrideLogicalId(name);
+    this.address = `${VirtualMachine.tfResourceType}.${name}`;
     // One disk per source disk, each exactly the source's: size, thin_provisioned and
     // eagerly_scrub are references to the data source, never literals. A dynamic block
     // with its own iterator name, so it does not shadow the resource's `each`.
+    const disks = this.perMember((b) => b.disksExpression, true);
     this.vm.addOverride("dynamic.disk", {
-      for_each: base.disksExpression,
+      for_each: `\${${disks}}`,
       iterator: "src_disk",
       content: {
         label: "disk${src_disk.key}",
-        unit_number: "${src_disk.value.unit_number}",
+        unit_number: `\${${diskUnitNumber(disks)}}`,
         size: "${src_disk.value.size}",
         thin_provisioned: "${src_disk.value.thin_provisioned}",
         eagerly_scrub: "${src_disk.value.eagerly_scrub}",
@@ -328,9 +401,35 @@ export class LinkedCloneGroup extends Construct {
     new TerraformOutput(this, "vms", {
       description: `VMs of group ${id}: name => id and default IP address`,
       value: `\${{ for key, val in ${this.address}: key => { id = val.id, default_ip_address = val.default_ip_address } }}`,
-    }).overrideLogicalId(`${resourceName(id)}_vms`);
+    }).overrideLogicalId(`${name}_vms`);
 
     LinkedCloneChecks.of(this).registerGroup(this);
+  }
+
+  /** The bases the group's clones come from: its base, and during a rollout the old base too. */
+  public get bases(): BaseImage[] {
+    return this.props.rollout ? [this.props.base, this.props.rollout.from] : [this.props.base];
+  }
+
+  private baseOf(m: MemberModel): BaseImage {
+    return this.props.rollout && m.base === this.props.rollout.from.node.id ? this.props.rollout.from : this.props.base;
+  }
+
+  /**
+   * A per-member Terraform expression: `of(base)` for the group's base, or during a rollout a
+   * choice between both bases by the member's `each.value.base`. Returned as `${...}` unless `raw`.
+   */
+  private perMember(of: (b: BaseImage) => string, raw = false): string {
+    const r = this.props.rollout;
+    const inner = !r
+      ? of(this.props.base)
+      : `each.value.base == ${JSON.stringify(this.props.base.node.id)} ? ${of(this.props.base)} : ${of(r.from)}`;
+    return raw ? inner : `\${${inner}}`;
+  }
+
+  /** A per-member text: the literal for the group's base, or during a rollout a choice by the member's base. */
+  private perMemberText(of: (b: BaseImage) => string): string {
+    return this.props.rollout ? this.perMember((b) => JSON.stringify(of(b))) : of(this.props.base);
   }
 
   private customize(c: GuestCustomizationProps): VirtualMachineCloneCustomize {
@@ -356,24 +455,23 @@ export class LinkedCloneGroup extends Construct {
   /** DRS objects that keep the clones on the listed hosts: host group, VM group, mandatory VM-host rule. */
   private confineToHosts(hosts: string[]): void {
     const inv = this.props.base.inventory;
-    const clusterName = this.props.cluster ?? this.props.resourcePool!.split("/")[0];
-    const clusterId = inv.cluster(clusterName).id;
+    const clusterId = inv.cluster(clusterNameOf(this.props)!).id;
     const name = resourceName(this.node.id);
-    const stackName = TerraformStack.of(this).node.id;
+    const names = drsNames(TerraformStack.of(this).node.id, this.node.id);
     const hostGroup = new ComputeClusterHostGroup(this, "host-group", {
-      name: `${stackName}-${this.node.id}-hosts`,
+      name: names.hostGroup,
       computeClusterId: clusterId,
       hostSystemIds: hosts.map((h) => inv.hostId(h)),
     });
     hostGroup.overrideLogicalId(name);
     const vmGroup = new ComputeClusterVmGroup(this, "vm-group", {
-      name: `${stackName}-${this.node.id}-vms`,
+      name: names.vmGroup,
       computeClusterId: clusterId,
       virtualMachineIds: Token.asList(`\${[ for key, val in ${this.address}: val.id]}`),
     });
     vmGroup.overrideLogicalId(name);
     new ComputeClusterVmHostRule(this, "vm-host-rule", {
-      name: `${stackName}-${this.node.id}-on-hosts`,
+      name: names.rule,
       computeClusterId: clusterId,
       vmGroupName: vmGroup.name,
       affinityHostGroupName: hostGroup.name,
@@ -388,13 +486,9 @@ export class LinkedCloneGroup extends Construct {
     const cluster = p.cluster !== undefined ? inv.clusterFactsOf(p.cluster) : inv.clusterOfPool(p.resourcePool!);
     const staticIp =
       p.customization?.ipv4 !== undefined && p.customization.ipv4 !== "dhcp" ? p.customization.ipv4 : undefined;
+    const [first, last] = staticIp ? staticIp.range.split("-").map((a) => a.trim()) : [];
     const ipv4: Ipv4Plan | undefined = staticIp
-      ? {
-          first: staticIp.range.split("-")[0].trim(),
-          last: staticIp.range.split("-")[1].trim(),
-          prefixLength: staticIp.prefixLength,
-          gateway: staticIp.gateway,
-        }
+      ? { first, last, prefixLength: staticIp.prefixLength, gateway: staticIp.gateway }
       : undefined;
     return {
       stack: TerraformStack.of(this).node.id,
@@ -410,7 +504,41 @@ export class LinkedCloneGroup extends Construct {
       members: this.members,
       ...(ipv4 ? { ipv4 } : {}),
       customized: p.customization !== undefined,
+      nonpersistent: p.diskMode === "nonpersistent",
+      generation: p.generation ?? 0,
+      ...(p.rollout ? { rollout: { from: p.rollout.from.toModel(), moved: p.rollout.moved } } : {}),
       suppressions: LinkedCloneChecks.suppressionsOf(this),
     };
   }
+}
+
+/**
+ * The SCSI bus of each source disk, counted from the data source's list: it is sorted by bus
+ * and unit number, and unit numbers rise within a bus, so a disk whose unit number is not
+ * above the previous disk's starts the next bus. (A bus with no disks between two with disks
+ * cannot be seen this way.)
+ */
+function busOfDisk(disks: string, index: string): string {
+  return `length([for i in range(1, ${index} + 1) : i if ${disks}[i].unit_number <= ${disks}[i - 1].unit_number])`;
+}
+
+/**
+ * The provider's unit number of a source disk: bus * 15 + the unit on the bus, less one above
+ * the controller's own unit 7 (the provider's numbering, `findControllerInfo`); the data source
+ * gives the unit on the bus.
+ */
+function diskUnitNumber(disks: string): string {
+  const unit = "src_disk.value.unit_number";
+  return `${unit} - (${unit} > 7 ? 1 : 0) + 15 * ${busOfDisk(disks, "src_disk.key")}`;
+}
+
+/** SCSI controllers the clone needs: one per bus its source's disks are on. */
+function scsiControllerCount(disks: string): string {
+  return `1 + length([for i in range(1, length(${disks})) : i if ${disks}[i].unit_number <= ${disks}[i - 1].unit_number])`;
+}
+
+function pick<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
 }

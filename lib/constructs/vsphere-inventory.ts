@@ -4,13 +4,16 @@ import { DataVsphereComputeCluster } from "@cdktf/provider-vsphere/lib/data-vsph
 import { DataVsphereDatacenter } from "@cdktf/provider-vsphere/lib/data-vsphere-datacenter";
 import { DataVsphereDatastore } from "@cdktf/provider-vsphere/lib/data-vsphere-datastore";
 import { DataVsphereDatastoreCluster } from "@cdktf/provider-vsphere/lib/data-vsphere-datastore-cluster";
+import { DataVsphereFolder } from "@cdktf/provider-vsphere/lib/data-vsphere-folder";
 import { DataVsphereHost } from "@cdktf/provider-vsphere/lib/data-vsphere-host";
 import { DataVsphereNetwork } from "@cdktf/provider-vsphere/lib/data-vsphere-network";
 import { DataVsphereResourcePool } from "@cdktf/provider-vsphere/lib/data-vsphere-resource-pool";
 import { DataVsphereVirtualMachine } from "@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine";
-import { isVersion } from "../model/platform";
+import { SCSI_CONTROLLERS_SCANNED } from "./base-image";
+import { checkInventory } from "../model/validate";
+import { failWith } from "./errors";
 import { once } from "./token-cache";
-import { DATASTORE_TYPES, type ClusterFacts, type DatastoreFacts, type DatastoreType, type Site } from "../model/types";
+import type { ClusterFacts, DatastoreFacts, DatastoreType, Site } from "../model/types";
 
 /** Facts about a cluster that synth cannot query. */
 export interface ClusterFactsProps {
@@ -81,29 +84,26 @@ function idOnce(lookup: { readonly id: string }): string {
 export class VsphereInventory extends Construct {
   public readonly datacenter: DataVsphereDatacenter;
   public readonly site: Site;
-  private readonly clusterFacts: Record<string, ClusterFactsProps>;
+  private readonly clusterFactsByName: Record<string, ClusterFactsProps>;
   private readonly datastoreFacts: Record<string, DatastoreFactsProps>;
   private readonly lookups = new Map<string, Construct>();
 
   constructor(scope: Construct, id: string, props: VsphereInventoryProps) {
     super(scope, id);
     const version = props.version ?? "8.0";
-    if (!isVersion(version)) {
-      throw new Error(`${this.node.path}: version '${version}' is not a vSphere version; write it like "8.0" or "6.7"`);
-    }
-    for (const [name, facts] of Object.entries(props.datastores ?? {})) {
-      if (facts.type !== undefined && !DATASTORE_TYPES.includes(facts.type)) {
-        throw new Error(
-          `${this.node.path}: datastore '${name}' has type '${facts.type}'; use one of ${DATASTORE_TYPES.join(", ")}`,
-        );
-      }
-    }
+    failWith(
+      this,
+      checkInventory({ version, clusters: props.clusters ?? {}, datastores: props.datastores ?? {} }).map((p) => ({
+        ...p,
+        field: p.field.replace(/^vsphere\./, ""),
+      })),
+    );
     this.site = {
       datacenter: props.datacenter,
       version,
       ...(props.server !== undefined ? { server: props.server } : {}),
     };
-    this.clusterFacts = props.clusters ?? {};
+    this.clusterFactsByName = props.clusters ?? {};
     this.datastoreFacts = props.datastores ?? {};
     this.datacenter = new DataVsphereDatacenter(this, "datacenter", { name: props.datacenter });
   }
@@ -167,11 +167,48 @@ export class VsphereInventory extends Construct {
     return this.once("host", name, (id) => new DataVsphereHost(this, id, { name, datacenterId: this.datacenter.id }));
   }
 
+  /** A VM or template, as the provider's data source reads it by default. */
   public virtualMachine(name: string): DataVsphereVirtualMachine {
     return this.once(
       "vm",
       name,
       (id) => new DataVsphereVirtualMachine(this, id, { name, datacenterId: this.datacenter.id }),
+    );
+  }
+
+  /**
+   * A VM or template read for its disks: from every SCSI controller (the data source reads only
+   * the first by default, and would leave disks on a second controller out of a clone's
+   * configuration) and from no other controller type, since clones manage SCSI disks. A second
+   * lookup, because its controller type and bus sharing read "mixed" when a controller scanned
+   * is absent.
+   */
+  public virtualMachineDisks(name: string): DataVsphereVirtualMachine {
+    return this.once(
+      "vm-disks",
+      name,
+      (id) =>
+        new DataVsphereVirtualMachine(this, id, {
+          name,
+          datacenterId: this.datacenter.id,
+          scsiControllerScanCount: SCSI_CONTROLLERS_SCANNED,
+          sataControllerScanCount: 0,
+          ideControllerScanCount: 0,
+          nvmeControllerScanCount: 0,
+        }),
+    );
+  }
+
+  /**
+   * A VM folder, by its path relative to the datacenter's VM folder. Looked up so that a
+   * missing folder fails `terraform plan` with a message naming it, before anything is made.
+   */
+  public folder(relativePath: string): DataVsphereFolder {
+    const clean = relativePath.replace(/^\/+|\/+$/g, "");
+    return this.once(
+      "folder",
+      clean,
+      (id) => new DataVsphereFolder(this, id, { path: `/${this.site.datacenter}/vm/${clean}` }),
     );
   }
 
@@ -181,6 +218,16 @@ export class VsphereInventory extends Construct {
   public clusterPoolId(name: string): string {
     const c = this.cluster(name);
     return once(c, "resourcePoolId", () => c.resourcePoolId);
+  }
+
+  /** The cluster's root resource pool id as a Terraform expression (without `${}`), for composed expressions. */
+  public clusterPoolExpression(name: string): string {
+    return `data.${DataVsphereComputeCluster.tfResourceType}.${this.cluster(name).friendlyUniqueId}.resource_pool_id`;
+  }
+
+  /** A resource pool's id as a Terraform expression (without `${}`), for composed expressions. */
+  public resourcePoolExpression(path: string): string {
+    return `data.${DataVsphereResourcePool.tfResourceType}.${this.resourcePool(path).friendlyUniqueId}.id`;
   }
 
   public datastoreId(name: string): string {
@@ -197,18 +244,23 @@ export class VsphereInventory extends Construct {
 
   /** Facts of a cluster by name; hosts unknown when not declared. */
   public clusterFactsOf(name: string): ClusterFacts {
-    const f = this.clusterFacts[name];
+    const f = this.clusterFactsByName[name];
     return { name, ...(f?.hosts ? { hosts: [...f.hosts] } : {}), haEnabled: f?.haEnabled ?? false };
   }
 
   /** The cluster a resource pool path lives in (`CLUSTER/Resources/...`), when declared. */
   public clusterOfPool(poolPath: string): ClusterFacts | undefined {
     const first = poolPath.split("/")[0];
-    return first in this.clusterFacts ? this.clusterFactsOf(first) : undefined;
+    return Object.hasOwn(this.clusterFactsByName, first) ? this.clusterFactsOf(first) : undefined;
+  }
+
+  /** Declared clusters and their hosts, for checks. */
+  public get clusterFacts(): Readonly<Record<string, ClusterFactsProps>> {
+    return this.clusterFactsByName;
   }
 
   public hasCluster(name: string): boolean {
-    return name in this.clusterFacts;
+    return Object.hasOwn(this.clusterFactsByName, name);
   }
 
   public datastoreFactsOf(name: string): DatastoreFacts {

@@ -1,13 +1,23 @@
-import type { AppModel, BaseModel, GroupModel, Limits, StackModel } from "./types";
+import type { AppModel, BaseModel, GroupModel, Limits, MemberModel, StackModel } from "./types";
+
+/** The clones of one group on one chain: all of a group's members, or during a rollout one side of it. */
+export interface ChainPart {
+  readonly group: GroupModel;
+  readonly base: BaseModel;
+  readonly members: readonly MemberModel[];
+}
 
 /**
  * One disk chain: all clones of one source VM and snapshot in one datacenter,
  * whichever group or stack declares them. The platform's limits apply to it.
+ * During a rollout a group has clones on two chains: the old base's and the new one's.
  */
 export interface Chain {
   readonly key: string;
   readonly label: string;
+  /** Groups with clones on the chain, in declaration order. */
   readonly groups: readonly GroupModel[];
+  readonly parts: readonly ChainPart[];
   readonly clones: number;
 }
 
@@ -26,23 +36,55 @@ export function describeBase(base: BaseModel): string {
   return `base '${base.name}' (${base.site.datacenter}/${source})`;
 }
 
-/** Chains in a stable order (by key), each with its groups in declaration order. */
+/** The base a member is cloned from: the group's base, or the rollout's old base until its wave moved. */
+export function memberBase(g: GroupModel, m: MemberModel): BaseModel {
+  return g.rollout && m.base === g.rollout.from.name ? g.rollout.from : g.base;
+}
+
+/** A group's members per base: one entry, or two during a rollout (new base first). */
+export function partsOf(g: GroupModel): ChainPart[] {
+  const bases = g.rollout ? [g.base, g.rollout.from] : [g.base];
+  return bases
+    .map((base) => ({ group: g, base, members: g.members.filter((m) => memberBase(g, m) === base) }))
+    .filter((p) => p.members.length > 0);
+}
+
+/**
+ * Disk chains in a stable order (by key), each with its groups in declaration order. Clones of
+ * a template base are full copies (vSphere copies a template's disk, its child-most backing),
+ * so they form no chain and are left out.
+ */
 export function chainsOf(model: AppModel): Chain[] {
-  const byKey = new Map<string, GroupModel[]>();
+  const byKey = new Map<string, ChainPart[]>();
   for (const g of model.groups) {
-    const key = chainKey(g.base);
-    const list = byKey.get(key);
-    if (list) list.push(g);
-    else byKey.set(key, [g]);
+    for (const part of partsOf(g)) {
+      if (part.base.template) continue;
+      const key = chainKey(part.base);
+      const list = byKey.get(key);
+      if (list) list.push(part);
+      else byKey.set(key, [part]);
+    }
   }
   return [...byKey.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, groups]) => ({
+    .map(([key, parts]) => ({
       key,
-      label: describeBase(groups[0].base),
-      groups,
-      clones: groups.reduce((n, g) => n + g.members.length, 0),
+      label: describeBase(parts[0].base),
+      groups: [...new Set(parts.map((p) => p.group))],
+      parts,
+      clones: parts.reduce((n, p) => n + p.members.length, 0),
     }));
+}
+
+/**
+ * Names the rollout waves that put clones on a chain, for findings about the in-between state:
+ * "during the rollout of lab/web (3 of 4 members moved)". Empty when no group of the chain rolls.
+ */
+export function rolloutNote(chain: Chain): string {
+  const notes = chain.groups
+    .filter((g) => g.rollout)
+    .map((g) => `${groupLabel(g)}: ${g.rollout!.moved} of ${g.members.length} members moved`);
+  return notes.length ? ` during the rollout (${notes.join("; ")})` : "";
 }
 
 export function stackLimits(model: AppModel): Map<string, Limits> {
@@ -102,4 +144,34 @@ export function groupsByStack(groups: readonly GroupModel[]): Map<string, GroupM
     else out.set(g.stack, [g]);
   }
   return out;
+}
+
+/** Hosts a group's clones may run on: its confined hosts, else its cluster's; undefined when unknown. */
+export function hostsOf(g: GroupModel): readonly string[] | undefined {
+  return g.hosts ?? g.cluster?.hosts;
+}
+
+/**
+ * The distinct hosts that may run a chain's clones (names, in first-seen order), and the groups
+ * whose hosts are unknown.
+ */
+export function chainHosts(chain: Chain): { hosts: string[]; unknown: GroupModel[] } {
+  const seen = new Set<string>();
+  const hosts: string[] = [];
+  const unknown: GroupModel[] = [];
+  for (const g of chain.groups) {
+    const list = hostsOf(g);
+    if (list === undefined) {
+      unknown.push(g);
+      continue;
+    }
+    for (const h of list) {
+      const key = `${siteKey(g.site)}\u0000${h}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        hosts.push(h);
+      }
+    }
+  }
+  return { hosts, unknown };
 }

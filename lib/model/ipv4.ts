@@ -6,6 +6,22 @@ export function isIpv4(text: string): boolean {
   return QUAD.test(text);
 }
 
+/**
+ * Why `text` is not a dotted-quad IPv4 address, naming the part that is wrong, or undefined
+ * when it is one: a clause to follow a colon, e.g. "octet 300 is over 255", "it has 3 parts, not 4".
+ */
+export function ipv4Problem(text: string): string | undefined {
+  if (isIpv4(text)) return undefined;
+  const parts = text.trim().split(".");
+  if (parts.length !== 4) return `it has ${parts.length} part${parts.length === 1 ? "" : "s"}, not 4 (a.b.c.d)`;
+  for (const p of parts) {
+    if (!/^\d+$/.test(p)) return `octet '${p}' is not a number from 0 to 255`;
+    if (Number(p) > 255) return `octet ${p} is over 255`;
+    if (p.length > 1 && p.startsWith("0")) return `octet '${p}' has a leading zero (write ${Number(p)})`;
+  }
+  return "it is not an IPv4 address a.b.c.d";
+}
+
 export function parseIpv4(text: string): number | undefined {
   if (!isIpv4(text)) return undefined;
   return text.split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
@@ -28,6 +44,22 @@ export function parseIpv4Range(text: string): Ipv4Range | undefined {
   const last = parseIpv4(parts[1]);
   if (first === undefined || last === undefined || last < first) return undefined;
   return { first, last };
+}
+
+/** Why a range text is not `first-last` with first <= last, naming the bad part; undefined when it is fine. */
+export function ipv4RangeProblem(text: string): string | undefined {
+  const parts = text.split("-").map((p) => p.trim());
+  if (parts.length !== 2) {
+    return `'${text}' is not a range; write it as first-last, e.g. 10.0.10.10-10.0.10.50`;
+  }
+  for (const [i, p] of parts.entries()) {
+    const problem = ipv4Problem(p);
+    if (problem) return `the ${i === 0 ? "first" : "last"} address '${p}' is wrong: ${problem}`;
+  }
+  if (parseIpv4(parts[1])! < parseIpv4(parts[0])!) {
+    return `'${text}' ends before it starts; write the lower address first, e.g. ${parts[1]}-${parts[0]}`;
+  }
+  return undefined;
 }
 
 export function rangeSize(range: Ipv4Range): number {

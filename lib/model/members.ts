@@ -1,11 +1,17 @@
-import { isIpv4, nthAddress, parseIpv4Range, rangeSize } from "./ipv4";
-import { defaultPattern, duplicates, hasPlaceholder, namesFromCount, numberOfName } from "./names";
+import { ipv4Problem, ipv4RangeProblem, nthAddress, parseIpv4Range, rangeSize } from "./ipv4";
+import { defaultPattern, duplicates, hasPlaceholder, namesFromCount, numberOfName, patternHint } from "./names";
 import type { MemberModel } from "./types";
 
-/** A member given by name, optionally with its own address. */
+/** A member given by name, optionally with its own address and generation. */
 export interface MemberSpec {
   readonly name: string;
+  /** The member's own static address; the default is the address of its number in the group's range. */
   readonly ipv4?: string;
+  /**
+   * The member's own generation: raising it replaces (refreshes) this member only.
+   * @default 0
+   */
+  readonly generation?: number;
 }
 
 export interface MemberPlanInput {
@@ -15,16 +21,16 @@ export interface MemberPlanInput {
   readonly members?: readonly (string | MemberSpec)[];
   /** Static range `a.b.c.d-a.b.c.e`, when addresses are static. */
   readonly range?: string;
-  /** Hosts to spread members over, when confined. */
-  readonly hosts?: readonly string[];
+  /** The group's base (the new base during a rollout). */
+  readonly base: string;
+  /** During a rollout: the old base, and how many members (by member number) use the new one. */
+  readonly rollout?: { readonly from: string; readonly moved: number };
 }
 
-/** A literal mistake in a group's members, with the prop it concerns. */
+/** A literal mistake in a group's members, with the field (relative to the group) it concerns. */
 export interface PlanProblem {
-  /** Prop (or field) name: count, members, namePattern, customization.ipv4.range. */
-  readonly prop: string;
-  /** Index in members, when the problem is one member's. */
-  readonly index?: number;
+  /** Field path relative to the group: count, members, members[2].ipv4, namePattern, customization.ipv4.range. */
+  readonly field: string;
   readonly message: string;
 }
 
@@ -36,94 +42,118 @@ export interface MemberPlan {
 /** Upper bound on clones per group: far above any platform limit, low enough to stop typos. */
 export const MAX_GROUP_COUNT = 10000;
 
-/** Stable small hash (FNV-1a) for spreading named members over hosts. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
+/**
+ * The order in which a rollout moves members: by member number, then by name for members
+ * whose name carries no number.
+ */
+export function rolloutOrder<T extends { name: string; number?: number }>(members: readonly T[]): T[] {
+  return [...members].sort((a, b) => {
+    const na = a.number ?? Number.POSITIVE_INFINITY;
+    const nb = b.number ?? Number.POSITIVE_INFINITY;
+    if (na !== nb) return na - nb;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+}
+
+function isWholeNumber(n: unknown, min: number, max = Number.MAX_SAFE_INTEGER): n is number {
+  return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
 }
 
 /**
- * Members of a group, each with its number, address and host derived from its name
- * alone: adding, removing or reordering members never changes another member.
+ * Members of a group, each with its number, address, base and generation derived from its
+ * name and its own fields alone: adding, removing or reordering members never changes another
+ * member.
  */
 export function planMembers(input: MemberPlanInput): MemberPlan {
   const problems: PlanProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ field, message });
   const g = input.group;
   const pattern = input.namePattern ?? defaultPattern(g);
   if (input.namePattern !== undefined && !hasPlaceholder(input.namePattern)) {
-    problems.push({
-      prop: "namePattern",
-      message: `namePattern '${input.namePattern}' has no number placeholder; add {n}, {nn} or {nnn}, e.g. '${input.namePattern.replace(/\{[^}]*\}/g, "") || g}-{nn}'`,
-    });
+    add(
+      "namePattern",
+      `namePattern '${input.namePattern}' has no number placeholder; add {n}, {nn} or {nnn}, e.g. '${patternHint(input.namePattern, g)}'`,
+    );
   }
   const hasCount = input.count !== undefined;
   const hasMembers = input.members !== undefined;
   if (hasCount && hasMembers) {
-    problems.push({ prop: "count", message: `count (${input.count}) and members are both given; use one of them` });
+    add("count", `count (${input.count}) and members are both given; use one of them`);
   } else if (!hasCount && !hasMembers) {
-    problems.push({
-      prop: "count",
-      message: `neither count nor members is given; set count (with namePattern) or list members`,
-    });
+    add("count", `neither count nor members is given; set count (with namePattern) or list members`);
   }
-  if (hasCount && (!Number.isInteger(input.count) || input.count! < 1 || input.count! > MAX_GROUP_COUNT)) {
-    problems.push({
-      prop: "count",
-      message: `count ${input.count} is out of range; use a whole number from 1 to ${MAX_GROUP_COUNT}`,
-    });
+  if (hasCount && !isWholeNumber(input.count, 1, MAX_GROUP_COUNT)) {
+    add("count", `count ${input.count} is out of range; use a whole number from 1 to ${MAX_GROUP_COUNT}`);
   }
   if (hasMembers && input.members!.length === 0) {
-    problems.push({ prop: "members", message: `members is empty; list at least one VM name, or use count` });
+    add("members", `members is empty; list at least one VM name, or use count`);
   }
-  const range = input.range === undefined ? undefined : parseIpv4Range(input.range);
-  if (input.range !== undefined && range === undefined) {
-    problems.push({
-      prop: "customization.ipv4.range",
-      message: `IPv4 range '${input.range}' is malformed; write it as first-last, e.g. 10.0.10.10-10.0.10.50, with first <= last`,
-    });
-  }
+  const rangeProblem = input.range === undefined ? undefined : ipv4RangeProblem(input.range);
+  if (rangeProblem) add("customization.ipv4.range", `IPv4 range: ${rangeProblem}`);
   if (problems.length) return { members: [], problems };
+  const range = input.range === undefined ? undefined : parseIpv4Range(input.range);
 
   const specs: MemberSpec[] = hasCount
     ? namesFromCount(pattern, input.count!).map((name) => ({ name }))
     : input.members!.map((m) => (typeof m === "string" ? { name: m } : m));
   const dup = duplicates(specs.map((s) => s.name));
   if (dup.length) {
-    problems.push({
-      prop: "members",
-      message: `member name ${dup.map((d) => `'${d}'`).join(", ")} is listed more than once; VM names must be unique`,
-    });
+    add(
+      "members",
+      `member name ${dup.map((d) => `'${d}'`).join(", ")} is listed more than once; VM names must be unique`,
+    );
   }
-  for (const s of specs) {
+  specs.forEach((s, i) => {
     if (s.name.trim() === "" || s.name !== s.name.trim()) {
-      problems.push({
-        prop: "members",
-        message: `member name '${s.name}' is empty or has surrounding spaces; write the VM name without them`,
-      });
+      add(
+        `members[${i}]`,
+        `member name '${s.name}' is empty or has surrounding spaces; write the VM name without them`,
+      );
     }
-    if (s.ipv4 !== undefined && !isIpv4(s.ipv4)) {
-      problems.push({
-        prop: "members",
-        message: `member '${s.name}' has ipv4 '${s.ipv4}', which is not an IPv4 address; write it as a.b.c.d`,
-      });
+    const addressProblem = s.ipv4 === undefined ? undefined : ipv4Problem(s.ipv4);
+    if (addressProblem) {
+      add(`members[${i}].ipv4`, `member '${s.name}' has ipv4 '${s.ipv4}': ${addressProblem}; write it as a.b.c.d`);
+    }
+    if (s.generation !== undefined && !isWholeNumber(s.generation, 0)) {
+      add(
+        `members[${i}].generation`,
+        `member '${s.name}' has generation ${s.generation}; use a whole number of 0 or more (raise it by 1 to refresh the member)`,
+      );
+    }
+  });
+  const numbered = specs.map((s, i) => ({
+    spec: s,
+    index: i,
+    name: s.name,
+    number: hasCount ? i + 1 : numberOfName(s.name, input.namePattern ?? pattern),
+  }));
+  // Which members use the new base during a rollout: the first `moved` by member number.
+  const rollout = input.rollout;
+  const moved = new Set<string>();
+  if (rollout) {
+    if (!isWholeNumber(rollout.moved, 0)) {
+      add(
+        "rollout.moved",
+        `rollout.moved is ${rollout.moved}; use a whole number from 0 to the group's ${specs.length} members`,
+      );
+    } else if (rollout.moved > specs.length) {
+      add(
+        "rollout.moved",
+        `rollout.moved is ${rollout.moved} but the group has ${specs.length} members; the rollout is complete at ${specs.length}: set moved to ${specs.length}, deploy, then delete rollout`,
+      );
+    } else {
+      for (const m of rolloutOrder(numbered).slice(0, rollout.moved)) moved.add(m.name);
     }
   }
-  const members = specs.map((s): MemberModel => {
-    const number = hasCount ? specs.indexOf(s) + 1 : numberOfName(s.name, input.namePattern ?? pattern);
+  const members = numbered.map(({ spec: s, number }): MemberModel => {
     const ipv4 = s.ipv4 ?? (range && number !== undefined ? nthAddress(range, number) : undefined);
-    const hosts = input.hosts;
-    const host =
-      hosts && hosts.length ? hosts[(number !== undefined ? number - 1 : hash(s.name)) % hosts.length] : undefined;
     return {
       name: s.name,
       hostname: s.name,
       ...(number !== undefined ? { number } : {}),
       ...(ipv4 !== undefined ? { ipv4 } : {}),
-      ...(host !== undefined ? { host } : {}),
+      base: rollout && !moved.has(s.name) ? rollout.from : input.base,
+      generation: s.generation ?? 0,
     };
   });
   if (range) {
@@ -133,17 +163,16 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
       const needed = Math.max(members.length, ...short.map((m) => m.number ?? 0));
       const noNumber = short.filter((m) => m.number === undefined);
       for (const m of noNumber) {
-        problems.push({
-          prop: "members",
-          index: members.indexOf(m),
-          message: `member '${m.name}' has no number in its name to pick an address from range ${input.range}; give it ipv4, or a name ending in a number`,
-        });
+        add(
+          `members[${members.indexOf(m)}]`,
+          `member '${m.name}' has no number in its name to pick an address from range ${input.range}; give it ipv4, or a name ending in a number`,
+        );
       }
       if (noNumber.length < short.length) {
-        problems.push({
-          prop: "customization.ipv4.range",
-          message: `IPv4 range ${input.range} has ${size} addresses but the group needs ${needed}; widen the range or lower count`,
-        });
+        add(
+          "customization.ipv4.range",
+          `IPv4 range ${input.range} has ${size} addresses but the group needs ${needed}; widen the range or lower count`,
+        );
       }
     }
   }

@@ -11,6 +11,26 @@ export function expandPattern(pattern: string, n: number): string {
   return pattern.replace(PLACEHOLDER, (_m, ns: string) => String(n).padStart(ns.length, "0"));
 }
 
+/** A suggested pattern for one without a placeholder: `web-` and `web` both give `web-{nn}`. */
+export function patternHint(pattern: string, groupName: string): string {
+  const stem = pattern.replace(/\{[^}]*\}/g, "").replace(/[-_.]+$/, "");
+  const sep = /[-_.]$/.exec(pattern.replace(/\{[^}]*\}/g, ""))?.[0] ?? "-";
+  return `${stem || groupName}${sep}{nn}`;
+}
+
+/** Group names: lower-case letters, digits and inner '-'; they name Terraform resources and DRS objects. */
+export const GROUP_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export function isGroupName(name: string): boolean {
+  return GROUP_NAME.test(name);
+}
+
+export function groupNameProblem(name: string): string | undefined {
+  return isGroupName(name)
+    ? undefined
+    : `group name '${name}' may hold only lower-case letters, digits and inner '-' (e.g. web-tier); rename the group`;
+}
+
 export function defaultPattern(groupName: string): string {
   return `${groupName}-{nn}`;
 }

@@ -50,6 +50,8 @@ export interface BaseModel {
   readonly guestOs: GuestOs;
   /** Size of the base disk, for the storage estimate. */
   readonly diskGb?: number;
+  /** Suppressions that apply to the base (put on it or on a construct above it). */
+  readonly suppressions: readonly Suppression[];
 }
 
 export interface Ipv4Plan {
@@ -69,8 +71,21 @@ export interface MemberModel {
   readonly number?: number;
   /** Static IPv4 address, when customization gives one. */
   readonly ipv4?: string;
-  /** Host the member starts on, when the group is confined to hosts. */
-  readonly host?: string;
+  /**
+   * Name of the base the member is cloned from: the group's base, or during a rollout the old
+   * base (`rollout.from`) until the member's wave has moved.
+   */
+  readonly base: string;
+  /** The member's own generation (0 unless raised); raising it replaces this member only. */
+  readonly generation: number;
+}
+
+/** A group moving from an old base to its `base`, a wave per commit. */
+export interface RolloutModel {
+  /** The old base. */
+  readonly from: BaseModel;
+  /** How many members (by member number) use the new base. */
+  readonly moved: number;
 }
 
 export interface Suppression {
@@ -82,7 +97,7 @@ export interface GroupModel {
   readonly stack: string;
   readonly path: string;
   readonly name: string;
-  /** The base this group clones, by the base's name in the same stack. */
+  /** The base this group clones (during a rollout: the new base). */
   readonly base: BaseModel;
   readonly site: Site;
   readonly cluster?: ClusterFacts;
@@ -98,7 +113,21 @@ export interface GroupModel {
   readonly ipv4?: Ipv4Plan;
   /** Whether the guest is customized (host names are then set). */
   readonly customized: boolean;
+  /** Whether the clones' disks are independent non-persistent (reset at power-off). */
+  readonly nonpersistent: boolean;
+  /** The group's generation (0 unless raised); raising it replaces every member. */
+  readonly generation: number;
+  /** Present while the group rolls from another base to `base`. */
+  readonly rollout?: RolloutModel;
   readonly suppressions: readonly Suppression[];
+}
+
+/** Where something is declared in a source file (1-based line and column). */
+export interface SourceLocation {
+  /** The file, relative to the working directory. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 /** Overrides of the rule defaults. */

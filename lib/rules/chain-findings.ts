@@ -11,13 +11,22 @@ export function chainSubject(chain: Chain): string {
 /**
  * A chain finding is reported once in each stack that has clones on the chain,
  * attached to that stack's first group of it. Each stack's groups may suppress it.
+ * `field` names the field of that group the finding points at (alternatives separated by `|`,
+ * the first the group has wins).
  */
-export function perStack(chain: Chain, rule: string, severity: Severity, message: string): RawFinding[] {
+export function perStack(
+  chain: Chain,
+  rule: string,
+  severity: Severity,
+  message: string,
+  field?: string,
+): RawFinding[] {
   return [...groupsByStack(chain.groups).entries()].map(([stack, groups]) => ({
     rule,
     severity,
     stack,
     path: groups[0].path,
+    ...(field !== undefined ? { field } : {}),
     message,
     groups,
   }));

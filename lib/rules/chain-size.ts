@@ -1,4 +1,4 @@
-import { bindingLimit, chainsOf, raiseHint, stackLimits } from "../model/chains";
+import { bindingLimit, chainsOf, raiseHint, rolloutNote, stackLimits } from "../model/chains";
 import { defaultMaxClonesPerChain } from "../model/platform";
 import { chainSubject, perStack } from "./chain-findings";
 import { formatMessage, type Rule } from "./rule";
@@ -11,7 +11,8 @@ import { formatMessage, type Rule } from "./rule";
  * LinkedClones with the Virtualization EcoShell" (2010-01-09): "up to eight virtual
  * machines in a linked virtual machine group". vSphere SDK Programming Guide,
  * "Linked Virtual Machines": no limit on linked VMs from 5.1.
- * Default: 8 below vSphere 5.1, none from 5.1 (see shared/reference/vsphere-linked-clones.md).
+ * Default: 8 below vSphere 5.1, none from 5.1. During a rollout both chains are counted as
+ * the wave leaves them.
  */
 export const chainSize: Rule = {
   id: "chain-size",
@@ -30,11 +31,11 @@ export const chainSize: Rule = {
       const message = formatMessage(
         "chain-size",
         chainSubject(chain),
-        `${chain.label} has ${chain.clones} linked clones in one chain`,
-        `split the clones over more bases (another snapshot or source VM) or ${raiseHint(chain, bound, "maxClonesPerChain")} if your platform allows more`,
+        `${chain.label} has ${chain.clones} linked clones in one chain${rolloutNote(chain)}`,
+        `move some clones to another base on its own source VM (a copy of the golden, with its own snapshot) or ${raiseHint(chain, bound, "maxClonesPerChain")} if your platform allows more`,
         { actual: chain.clones, limit },
       );
-      return perStack(chain, "chain-size", "error", message);
+      return perStack(chain, "chain-size", "error", message, "rollout.moved|count|members");
     });
   },
 };

@@ -1,4 +1,4 @@
-import { bindingLimit, chainsOf, raiseHint, stackLimits } from "../model/chains";
+import { bindingLimit, chainsOf, raiseHint, rolloutNote, stackLimits } from "../model/chains";
 import { DEFAULT_WARN_CLONES_PER_CHAIN } from "../model/platform";
 import { chainSubject, perStack } from "./chain-findings";
 import { formatMessage, type Rule } from "./rule";
@@ -27,11 +27,11 @@ export const cloneDensity: Rule = {
       const message = formatMessage(
         "clone-density",
         chainSubject(chain),
-        `${chain.label} serves ${chain.clones} clones from one base disk`,
-        `spread the clones over more bases, put the base disk on SSD, or ${raiseHint(chain, bound, "warnClonesPerChain")}`,
+        `${chain.label} serves ${chain.clones} clones from one base disk${rolloutNote(chain)}`,
+        `move some clones to another base on its own source VM, put the base disk on SSD, or ${raiseHint(chain, bound, "warnClonesPerChain")}`,
         { actual: chain.clones, limit },
       );
-      return perStack(chain, "clone-density", "warning", message);
+      return perStack(chain, "clone-density", "warning", message, "rollout.moved|count|members");
     });
   },
 };

@@ -1,4 +1,4 @@
-import type { AppModel, Severity, Suppression } from "../model/types";
+import type { AppModel, Severity, SourceLocation, Suppression } from "../model/types";
 import type { RawFinding, Rule } from "./rule";
 
 /** A finding after suppressions and strict mode: what is printed and written. */
@@ -10,6 +10,10 @@ export interface Finding {
   readonly ruleSeverity: Severity;
   readonly stack: string;
   readonly path: string;
+  /** The field of the group or base at `path` the finding is about, when the rule says. */
+  readonly field?: string;
+  /** Where in an environment file the finding points, when the app knows (set by the YAML route). */
+  readonly location?: SourceLocation;
   readonly message: string;
   /** Why it was suppressed, when it was. */
   readonly suppressionReason?: string;
@@ -33,9 +37,10 @@ export function runRules(model: AppModel, rules: readonly Rule[], options: RunOp
   const raw: RawFinding[] = rules.flatMap((r) => r.check(model));
   const findings = raw.map((f): Finding => {
     const byStack = suppressionFor(f.rule, stackSuppressions.get(f.stack) ?? []);
+    const owners = f.groups.length > 0 ? f.groups : (f.bases ?? []);
     const byGroups =
-      f.groups.length > 0 && f.groups.every((g) => suppressionFor(f.rule, g.suppressions))
-        ? f.groups.map((g) => suppressionFor(f.rule, g.suppressions)!.reason)
+      owners.length > 0 && owners.every((g) => suppressionFor(f.rule, g.suppressions))
+        ? owners.map((g) => suppressionFor(f.rule, g.suppressions)!.reason)
         : undefined;
     const reason = byStack?.reason ?? (byGroups ? [...new Set(byGroups)].join("; ") : undefined);
     const ruleSeverity: Severity = options.strict && f.severity === "warning" ? "error" : f.severity;
@@ -45,6 +50,7 @@ export function runRules(model: AppModel, rules: readonly Rule[], options: RunOp
       ruleSeverity,
       stack: f.stack,
       path: f.path,
+      ...(f.field !== undefined ? { field: f.field } : {}),
       message: f.message,
       ...(reason !== undefined ? { suppressionReason: reason } : {}),
     };
@@ -68,11 +74,15 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** How a finding is printed: the message, and for a suppressed one its reason. */
+/**
+ * How a finding is printed: `file:line:column: severity: message` (the position when known, as
+ * compilers print it), and for a suppressed one its reason.
+ */
 export function printFinding(f: Finding): string {
   const suffix =
     f.suppressionReason !== undefined ? ` (${f.ruleSeverity} suppressed in ${f.stack}: ${f.suppressionReason})` : "";
-  return `${f.severity}: ${f.message}${suffix}`;
+  const where = f.location ? `${f.location.file}:${f.location.line}:${f.location.column}: ` : "";
+  return `${where}${f.severity}: ${f.message}${suffix}`;
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -32,7 +32,7 @@ export const haCluster: Rule = {
               groupLabel(g),
               `cluster '${g.cluster.name}' has HA enabled, which linked clones do not support on vSphere ${g.site.version}`,
               "place the group in a cluster without HA, or upgrade to vSphere 5.1 or later",
-              { actual: `vSphere ${g.site.version}`, limit: "5.0 or later" },
+              { actual: `vSphere ${g.site.version}`, limit: "vSphere 5.1 or later for linked clones in an HA cluster" },
             )
           : formatMessage(
               "ha-cluster",
@@ -41,7 +41,17 @@ export const haCluster: Rule = {
               "keep HA clusters with linked clones at 8 hosts or fewer, or upgrade to vSphere 5.1 or later",
               { actual: hostCount === undefined ? "unknown hosts" : `${hostCount} hosts`, limit: "8 hosts" },
             );
-      return [{ rule: "ha-cluster", severity, stack: g.stack, path: g.path, message, groups: [g] }];
+      return [
+        {
+          rule: "ha-cluster",
+          severity,
+          stack: g.stack,
+          path: g.path,
+          field: "cluster|resourcePool",
+          message,
+          groups: [g],
+        },
+      ];
     });
   },
 };

@@ -27,7 +27,11 @@ export const hostname: Rule = {
       const windows = g.base.guestOs === "windows";
       const max = windows ? MAX_WINDOWS_HOSTNAME : MAX_LINUX_HOSTNAME;
       const os = windows ? "Windows" : "Linux";
-      const long = g.members.filter((m) => m.hostname.length > max).map((m) => m.hostname);
+      // Longest first, each with its length: the message's numbers are those of the names it shows.
+      const long = g.members
+        .filter((m) => m.hostname.length > max)
+        .map((m) => m.hostname)
+        .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
       const invalid = g.members.filter((m) => !LABEL.test(m.hostname)).map((m) => m.hostname);
       const out = [];
       if (long.length) {
@@ -41,9 +45,9 @@ export const hostname: Rule = {
           message: formatMessage(
             "hostname",
             groupLabel(g),
-            `${os} host name ${listSome(long, 3)} is too long`,
+            `${os} host name ${listSome(long, 3, (n) => `'${n}' (${n.length} characters)`)} is too long`,
             "shorten namePattern or the member names",
-            { actual: `${longest} characters`, limit: max },
+            { actual: `${longest} characters`, limit: `${max} characters` },
           ),
         });
       }
@@ -53,6 +57,7 @@ export const hostname: Rule = {
           severity: "error" as const,
           stack: g.stack,
           path: g.path,
+          field: "namePattern|members|count",
           groups: [g],
           message: formatMessage(
             "hostname",

@@ -22,12 +22,19 @@ export const ipPool: Rule = {
   source: "RFC 950, RFC 1122 3.2.1.3; provider: clone/customize is ForceNew",
   check(model) {
     const findings: RawFinding[] = [];
-    const push = (g: GroupModel, what: string, fix: string, av: { actual: string | number; limit: string | number }) =>
+    const push = (
+      g: GroupModel,
+      field: string,
+      what: string,
+      fix: string,
+      av: { actual: string | number; limit: string | number },
+    ) =>
       findings.push({
         rule: "ip-pool",
         severity: "error",
         stack: g.stack,
         path: g.path,
+        field,
         groups: [g],
         message: formatMessage("ip-pool", groupLabel(g), what, fix, av),
       });
@@ -43,27 +50,13 @@ export const ipPool: Rule = {
       }
       const plan = g.ipv4;
       if (!plan) continue;
+      // The range, prefix and gateway were checked when the group was built (lib/model/validate.ts):
+      // the range lies in one network of the prefix, and the gateway is a host address of it.
       const range = parseIpv4Range(`${plan.first}-${plan.last}`);
       const gateway = parseIpv4(plan.gateway);
-      if (!range || gateway === undefined) {
-        push(
-          g,
-          `range ${plan.first}-${plan.last} or gateway ${plan.gateway} is not valid IPv4`,
-          "write the range as a.b.c.d-a.b.c.e and the gateway as a.b.c.d",
-          { actual: `${plan.first}-${plan.last} via ${plan.gateway}`, limit: "IPv4 addresses" },
-        );
-        continue;
-      }
+      if (!range || gateway === undefined) continue;
       const net = networkOf(gateway, plan.prefixLength);
       const cidr = `${formatIpv4(net.network)}/${plan.prefixLength}`;
-      if (range.first < net.network || range.last > net.broadcast) {
-        push(
-          g,
-          `range ${plan.first}-${plan.last} is not inside the gateway's network ${cidr}`,
-          `keep the range within ${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}, or fix the gateway or prefixLength`,
-          { actual: `${plan.first}-${plan.last}`, limit: cidr },
-        );
-      }
       const reserved: [number, string][] = [
         [net.network, "network"],
         [net.broadcast, "broadcast"],
@@ -73,6 +66,7 @@ export const ipPool: Rule = {
         if (addr >= range.first && addr <= range.last) {
           push(
             g,
+            "customization.ipv4.range",
             `range ${plan.first}-${plan.last} includes the ${what} address ${formatIpv4(addr)}`,
             `move the range (or fix the gateway or prefixLength) so the range leaves out ${formatIpv4(addr)}`,
             { actual: `${plan.first}-${plan.last}`, limit: `a range without ${formatIpv4(addr)}` },
@@ -85,6 +79,7 @@ export const ipPool: Rule = {
         const needed = Math.max(g.members.length, ...past.map((m) => m.number ?? 0));
         push(
           g,
+          "customization.ipv4.range",
           `range ${plan.first}-${plan.last} is too small for ${listSome(
             past.map((m) => m.name),
             3,
@@ -93,12 +88,13 @@ export const ipPool: Rule = {
           { actual: `${needed} addresses needed`, limit: `${size} in range` },
         );
       }
-      for (const m of g.members) {
+      for (const [i, m] of g.members.entries()) {
         const a = m.ipv4 === undefined ? undefined : parseIpv4(m.ipv4);
         if (a === undefined || (a >= range.first && a <= range.last)) continue; // range addresses are checked above
         if (a === gateway) {
           push(
             g,
+            `members[${i}].ipv4`,
             `member '${m.name}' has the gateway's address ${m.ipv4}`,
             `give '${m.name}' another address of ${cidr}`,
             { actual: m.ipv4!, limit: `any host address of ${cidr} but the gateway` },
@@ -106,6 +102,7 @@ export const ipPool: Rule = {
         } else if (a <= net.network || a >= net.broadcast) {
           push(
             g,
+            `members[${i}].ipv4`,
             `member '${m.name}' address ${m.ipv4} is not a host address of ${cidr}`,
             `give '${m.name}' an address inside ${cidr}`,
             { actual: m.ipv4!, limit: `${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}` },
@@ -135,6 +132,7 @@ export const ipPool: Rule = {
           severity: "error",
           stack,
           path: own[0].path,
+          field: "customization.ipv4.range|members",
           groups: own,
           message: formatMessage(
             "ip-pool",

@@ -1,4 +1,4 @@
-import type { AppModel, GroupModel, Severity } from "../model/types";
+import type { AppModel, BaseModel, GroupModel, Severity } from "../model/types";
 
 /** What a rule reports, before suppressions and strict mode are applied. */
 export interface RawFinding {
@@ -12,6 +12,13 @@ export interface RawFinding {
   readonly message: string;
   /** Groups whose suppressions may silence the finding (all of them must). */
   readonly groups: readonly GroupModel[];
+  /** Bases whose suppressions may silence a finding about bases (all of them must). */
+  readonly bases?: readonly BaseModel[];
+  /**
+   * The field of the group or base at `path` the finding is about (e.g. `count`, `members[2].ipv4`,
+   * `snapshot`), so that a finding can point at a line of an environment file.
+   */
+  readonly field?: string;
 }
 
 /** The stable id of a rule; messages start with it in brackets. */
@@ -52,11 +59,8 @@ export function formatMessage(
   return `[${rule}] ${subject}: ${what}, ${actualVsLimit.actual} vs ${actualVsLimit.limit}; ${fix}`;
 }
 
-/** Lists at most `max` items, then says how many more. */
-export function listSome(items: readonly string[], max = 5): string {
-  const shown = items
-    .slice(0, max)
-    .map((i) => `'${i}'`)
-    .join(", ");
+/** Lists at most `max` items (each quoted, or as `show` gives it), then says how many more. */
+export function listSome(items: readonly string[], max = 5, show: (item: string) => string = (i) => `'${i}'`): string {
+  const shown = items.slice(0, max).map(show).join(", ");
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }

@@ -1,5 +1,5 @@
-import { describeBase, siteKey } from "../model/chains";
-import type { BaseModel } from "../model/types";
+import { describeBase, memberBase, siteKey } from "../model/chains";
+import type { BaseModel, Severity } from "../model/types";
 import { formatMessage, type RawFinding, type Rule } from "./rule";
 
 /**
@@ -19,21 +19,44 @@ export const snapshotSource: Rule = {
   source: "terraform-provider-vsphere linked-clone checks; PR #1158",
   check(model) {
     const out: RawFinding[] = [];
+    const clonesOf = (b: BaseModel) =>
+      model.groups.reduce((n, g) => n + g.members.filter((m) => memberBase(g, m).path === b.path).length, 0);
     for (const b of model.bases) {
-      const push = (what: string, fix: string, actual: string, limit: string) =>
+      const push = (
+        field: string,
+        what: string,
+        fix: string,
+        actual: string,
+        limit: string,
+        severity: Severity = "error",
+      ) =>
         out.push({
           rule: "snapshot-source",
-          severity: "error",
+          severity,
           stack: b.stack,
           path: b.path,
+          field,
           groups: [],
+          bases: [b],
           message: formatMessage("snapshot-source", `${b.stack}/${b.name}`, `${describeBase(b)} ${what}`, fix, {
             actual,
             limit,
           }),
         });
+      if (b.template) {
+        const n = clonesOf(b);
+        push(
+          "template",
+          `is a template: vSphere copies a template's disk for every clone (only disks that are not the child-most backing can be shared), so its ${n} clone${n === 1 ? " is a full copy" : "s are full copies"}, not linked clones`,
+          "convert the template to a VM and give it one snapshot (template: false, snapshot: NAME, manageSnapshot: true), or suppress snapshot-source for this base with a reason to accept full copies",
+          "template: full copies",
+          "a VM with one snapshot for linked clones",
+          "warning",
+        );
+      }
       if (b.template && b.snapshot !== undefined) {
         push(
+          "snapshot",
           "is a template but names a snapshot",
           "remove snapshot, or set template: false",
           `snapshot '${b.snapshot}'`,
@@ -42,6 +65,7 @@ export const snapshotSource: Rule = {
       }
       if (b.template && b.manageSnapshot) {
         push(
+          "manageSnapshot",
           "is a template but asks to manage a snapshot",
           "remove manageSnapshot, or set template: false",
           "manageSnapshot: true",
@@ -50,8 +74,9 @@ export const snapshotSource: Rule = {
       }
       if (!b.template && b.snapshot === undefined) {
         push(
+          "snapshot|vm",
           "is a VM without a snapshot to clone from",
-          "name the snapshot (and set manageSnapshot: true to create it), or set template: true",
+          "name the snapshot (and set manageSnapshot: true to create it), or, if the source is a template, set template: true (its clones are then full copies)",
           "no snapshot",
           "one",
         );
@@ -64,14 +89,26 @@ export const snapshotSource: Rule = {
       const key = `${siteKey(b.site)}\u0000${b.vm}`;
       bySource.set(key, [...(bySource.get(key) ?? []), b]);
     }
+    // Rollouts between two bases of one source VM: both would need a snapshot at once.
+    const sameVmRollouts = model.groups.filter(
+      (g) => g.rollout && g.rollout.from.vm === g.base.vm && siteKey(g.rollout.from.site) === siteKey(g.base.site),
+    );
     for (const bases of bySource.values()) {
       const names = [...new Set(bases.map((b) => b.snapshot!))];
       const managers = bases.filter((b) => b.manageSnapshot);
       if (names.length < 2 && managers.length < 2) continue;
       const subject = bases.map((b) => `${b.stack}/${b.name}`).join(", ");
       const where = `source VM '${bases[0].vm}' in ${bases[0].site.datacenter}`;
-      const message =
-        names.length > 1
+      const rolling = sameVmRollouts.find((g) => bases.some((b) => b.path === g.base.path));
+      const message = rolling
+        ? formatMessage(
+            "snapshot-source",
+            subject,
+            `the rollout of ${rolling.stack}/${rolling.name} moves from base '${rolling.rollout!.from.name}' to base '${rolling.base.name}', both of ${where}, but the provider clones from a VM's only snapshot, so the two images cannot exist at once`,
+            `copy the golden to a new source VM for the new image (one VM per image version) and set bases.${rolling.base.name}.vm to it`,
+            { actual: `one source VM for ${names.length} snapshots`, limit: "one snapshot per source VM" },
+          )
+        : names.length > 1
           ? formatMessage(
               "snapshot-source",
               subject,
@@ -86,8 +123,18 @@ export const snapshotSource: Rule = {
               "let one base manage the snapshot and have the others name it without manageSnapshot",
               { actual: managers.length, limit: 1 },
             );
-      for (const b of bases)
-        out.push({ rule: "snapshot-source", severity: "error", stack: b.stack, path: b.path, groups: [], message });
+      for (const b of bases) {
+        out.push({
+          rule: "snapshot-source",
+          severity: "error",
+          stack: b.stack,
+          path: b.path,
+          field: "vm",
+          groups: [],
+          bases: [b],
+          message,
+        });
+      }
     }
     // A snapshot managed in one stack and used by clones of another: destroying the first deletes it under the second.
     for (const bases of bySource.values()) {
@@ -100,7 +147,9 @@ export const snapshotSource: Rule = {
           severity: "warning",
           stack: b.stack,
           path: b.path,
+          field: "manageSnapshot|snapshot",
           groups: [],
+          bases: [b],
           message: formatMessage(
             "snapshot-source",
             `${b.stack}/${b.name}`,

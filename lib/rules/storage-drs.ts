@@ -26,6 +26,7 @@ export const storageDrs: Rule = {
               severity: "error" as const,
               stack: g.stack,
               path: g.path,
+              field: "datastoreCluster",
               groups: [g],
               message: formatMessage(
                 "storage-drs",

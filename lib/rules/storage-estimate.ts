@@ -1,4 +1,4 @@
-import { groupLabel, groupsByStack, siteKey } from "../model/chains";
+import { groupLabel, groupsByStack, memberBase, siteKey } from "../model/chains";
 import type { GroupModel } from "../model/types";
 import { formatMessage, type Rule } from "./rule";
 
@@ -6,8 +6,9 @@ import { formatMessage, type Rule } from "./rule";
  * `storage-estimate`: worst-case delta growth beyond the datastore's capacity.
  *
  * Source: a delta disk never grows larger than its base disk; Horizon sizes linked clones
- * at 50% and then 100% of the parent's disk (Horizon 7.13 docs; Opvizor snapshot manual),
- * shared/reference/vsphere-linked-clones.md. Worst case: every clone's delta at 100% of diskGb.
+ * at 50% and then 100% of the parent's disk (Horizon 7.13 docs; Opvizor snapshot manual).
+ * Worst case: every clone's delta at 100% of its base's diskGb. Clones of a template base are
+ * full copies, which take their whole diskGb from the start.
  */
 export const storageEstimate: Rule = {
   id: "storage-estimate",
@@ -21,29 +22,40 @@ export const storageEstimate: Rule = {
     const byStore = new Map<string, { groups: GroupModel[]; need: number; capacity: number; name: string }>();
     for (const g of model.groups) {
       const capacity = g.datastore?.capacityGb;
-      const disk = g.base.diskGb;
-      if (capacity === undefined || disk === undefined || !g.datastore) continue;
+      if (capacity === undefined || !g.datastore) continue;
+      let need = 0;
+      for (const m of g.members) need += memberBase(g, m).diskGb ?? 0;
+      if (need === 0) continue;
       const key = `${siteKey(g.site)}\u0000${g.datastore.name}`;
       const entry = byStore.get(key) ?? { groups: [], need: 0, capacity, name: g.datastore.name };
       entry.groups.push(g);
-      entry.need += g.members.length * disk;
+      entry.need += need;
       entry.capacity = Math.min(entry.capacity, capacity);
       byStore.set(key, entry);
     }
     return [...byStore.values()].flatMap(({ groups, need, capacity, name }) => {
       if (need <= capacity) return [];
       const subject = groups.map(groupLabel).join(", ");
+      const persistent = groups.filter((g) => !g.nonpersistent);
+      const fix = [
+        "move some groups to another datastore",
+        ...(persistent.length
+          ? [`use diskMode: nonpersistent for ${persistent.map((g) => g.name).join(", ")} and power-cycle them`]
+          : []),
+        "add capacity (then raise capacityGb)",
+      ].join(", or ");
       return [...groupsByStack(groups).entries()].map(([stack, own]) => ({
         rule: "storage-estimate",
         severity: "warning" as const,
         stack,
         path: own[0].path,
+        field: "datastore",
         groups: own,
         message: formatMessage(
           "storage-estimate",
           subject,
-          `delta disks on datastore '${name}' may grow to ${need} GB at 100% of their base`,
-          "move some groups to another datastore, use nonpersistent disks and power-cycle, or add capacity",
+          `clones on datastore '${name}' may grow to ${need} GB (delta disks at 100% of their base, full copies of template bases)`,
+          fix,
           { actual: `${need} GB`, limit: `${capacity} GB` },
         ),
       }));

@@ -32,6 +32,7 @@ export const vmName: Rule = {
           severity: "error",
           stack: g.stack,
           path: g.path,
+          field: "namePattern|members|count",
           groups: [g],
           message: formatMessage(
             "vm-name",
@@ -49,6 +50,7 @@ export const vmName: Rule = {
           severity: "error",
           stack: g.stack,
           path: g.path,
+          field: "namePattern|members|count",
           groups: [g],
           message: formatMessage(
             "vm-name",
@@ -88,6 +90,7 @@ export const vmName: Rule = {
           severity: "error",
           stack,
           path: own[0].path,
+          field: "namePattern|members|count",
           groups: own,
           message: formatMessage(
             "vm-name",
