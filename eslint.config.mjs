@@ -11,6 +11,8 @@ export default tseslint.config(
       "e2e/.work/",
       "bench/.out/",
       "scratch/",
+      "**/dist/",
+      "hcl/",
       "**/*.js",
       "!eslint.config.mjs",
     ],

@@ -23,7 +23,9 @@ export type {
   Ipv4Plan,
   Limits,
   MemberModel,
+  RolloutModel,
   Severity,
+  SourceLocation,
   Site,
   StackModel,
   Suppression,
@@ -32,7 +34,7 @@ export { DATASTORE_TYPES } from "./model/types";
 export type { MemberSpec, MemberPlan, MemberPlanInput, PlanProblem } from "./model/members";
 export { planMembers, MAX_GROUP_COUNT } from "./model/members";
 export { defaultPattern, expandPattern, hasPlaceholder, namesFromCount, numberOfName } from "./model/names";
-export { chainKey, chainsOf, describeBase, type Chain } from "./model/chains";
+export { chainKey, chainsOf, describeBase, type Chain, type ChainPart } from "./model/chains";
 
 // Rules and findings.
 export {

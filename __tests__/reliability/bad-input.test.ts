@@ -518,6 +518,163 @@ const CASES: Case[] = [
     files: lab((e) => (group(e).suppress = [{ rule: "clone-density" }])),
     ...cfg("groups[0].suppress[0].reason", /missing/),
   },
+  // Issue 14: wrong values a vCenter or the provider would reject or misread, each class with several cases.
+  {
+    name: "server given as a URL",
+    files: lab((e) => (e.vsphere.server = "https://vcenter.example.com/sdk")),
+    ...cfg(
+      "vsphere.server",
+      /is a URL; write only the host name \('vcenter\.example\.com'\)/,
+      /adds https:\/\/ and \/sdk/,
+    ),
+  },
+  {
+    name: "server with a path",
+    files: lab((e) => (e.vsphere.server = "vcenter.example.com/sdk")),
+    ...cfg("vsphere.server", /holds a path; write only the host name/),
+  },
+  {
+    name: "server with a bad port",
+    files: lab((e) => (e.vsphere.server = "vcenter.example.com:99999")),
+    ...cfg("vsphere.server", /port 99999 is out of range/),
+  },
+  {
+    name: "memoryMb not a multiple of 4",
+    files: lab((e) => (group(e).memoryMb = 1030)),
+    ...cfg("groups[0].memoryMb", /not a multiple of 4/, /use 1028 or 1032/),
+  },
+  {
+    name: "Windows workgroup longer than 15 characters",
+    files: lab((e) => {
+      e.bases.golden.guestOs = "windows";
+      group(e).namePattern = "w-{nn}";
+      group(e).customization = { ipv4: "dhcp", windows: { workgroup: "ENGINEERING-LABS" } };
+    }),
+    ...cfg("groups[0].customization.windows.workgroup", /has 16 characters; Windows workgroup names hold at most 15/),
+  },
+  {
+    name: "domain that is not a DNS name",
+    files: lab((e) => (group(e).customization.domain = "lab_local")),
+    ...cfg("groups[0].customization.domain", /label 'lab_local', which is not a DNS label/),
+  },
+  {
+    name: "domain with an empty label",
+    files: lab((e) => (group(e).customization.domain = "lab..example.com")),
+    ...cfg("groups[0].customization.domain", /empty label/),
+  },
+  {
+    name: "DNS server that is not an address",
+    files: lab((e) => (group(e).customization.dnsServers = ["10.0.10.2", "dns1"])),
+    ...cfg("groups[0].customization.dnsServers[1]", /DNS server 'dns1'/),
+  },
+  {
+    name: "gateway that is the network address",
+    files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10.0")),
+    ...cfg("groups[0].customization.ipv4.gateway", /is the network address of 10\.0\.10\.0\/24/),
+  },
+  {
+    name: "gateway that is the broadcast address",
+    files: lab((e) => (group(e).customization.ipv4.gateway = "10.0.10.255")),
+    ...cfg("groups[0].customization.ipv4.gateway", /is the broadcast address of 10\.0\.10\.0\/24/),
+  },
+  {
+    name: "range wider than its prefix",
+    files: lab((e) => (group(e).customization.ipv4.range = "10.0.10.10-10.0.11.20")),
+    ...cfg("groups[0].customization.ipv4.range", /spans more than the network 10\.0\.10\.0\/24/),
+  },
+  {
+    name: "range with an octet over 255",
+    files: lab((e) => (group(e).customization.ipv4.range = "10.0.10.10-10.0.10.300")),
+    ...cfg("groups[0].customization.ipv4.range", /last address '10\.0\.10\.300' is wrong: octet 300 is over 255/),
+  },
+  {
+    name: "the same host twice in a group's hosts",
+    files: lab((e) => (group(e).hosts = ["H0", "H1", "H0"])),
+    ...cfg("groups[0].hosts[2]", /host 'H0' is listed twice/),
+  },
+  {
+    name: "one host in two clusters",
+    files: lab((e) => (e.clusters.C1 = { hosts: ["H3", "H1"] })),
+    ...cfg("clusters.C1.hosts[1]", /host 'H1' is listed in clusters 'C0' and 'C1'/),
+  },
+  {
+    name: "customization.windows on a Linux base",
+    files: lab((e) => (group(e).customization.windows = { workgroup: "LAB" })),
+    ...cfg("groups[0].customization.windows", /Linux guest, so it would be ignored; set guestOs: windows/),
+  },
+  {
+    name: "a YAML tag such as !Ref",
+    files: labText((t) => t.replace("network: VM Network", "network: !Ref LabNetwork")),
+    ...cfg("", /YAML tag !Ref is not supported here/),
+  },
+  {
+    name: "a Latin-1 file",
+    files: { "lab.yaml": Buffer.from(toYaml(validEnv()).replace("VM Network", "R\xe9seau VM"), "latin1") },
+    ...cfg("", /the file is not UTF-8/, /save it as UTF-8/),
+  },
+  {
+    name: "a UTF-16 file",
+    files: { "lab.yaml": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(toYaml(validEnv()), "utf16le")]) },
+    ...cfg("", /the file is UTF-16, not UTF-8/),
+  },
+  {
+    name: "a .YAML file next to .yaml files",
+    files: { "lab.yaml": toYaml(validEnv()), "other.YAML": toYaml(validEnv({ prefix: "api", net: 11 })) },
+    config: { file: "other.YAML", field: "", words: [/rename it to other\.yaml/] },
+  },
+  {
+    name: "count in quotes",
+    files: lab((e) => (group(e).count = "3")),
+    ...cfg("groups[0].count", /drop the quotes: count: 3/),
+  },
+  {
+    name: "prefixLength as a netmask",
+    files: lab((e) => (group(e).customization.ipv4.prefixLength = "255.255.255.0")),
+    ...cfg("groups[0].customization.ipv4.prefixLength", /not a netmask/, /prefixLength: 24/),
+  },
+  {
+    name: "timeZone as a zone name",
+    files: lab((e) => {
+      e.bases.golden.guestOs = "windows";
+      group(e).namePattern = "w-{nn}";
+      group(e).customization = { ipv4: "dhcp", windows: { timeZone: "Europe/Berlin" } };
+    }),
+    ...cfg("groups[0].customization.windows.timeZone", /Windows time-zone index/),
+  },
+  {
+    name: "absolute folder",
+    files: lab((e) => (group(e).folder = "/DC0/vm/labs/web")),
+    ...cfg("groups[0].folder", /is absolute; write it relative to the datacenter's VM folder, e\.g\. 'labs\/web'/),
+  },
+  {
+    name: "rollout from the group's own base",
+    files: lab((e) => (group(e).rollout = { from: "golden", moved: 1 })),
+    ...cfg("groups[0].rollout.from", /names the group's own base 'golden'/),
+  },
+  {
+    name: "rollout from an undeclared base",
+    files: lab((e) => (group(e).rollout = { from: "goldn", moved: 1 })),
+    ...cfg("groups[0].rollout.from", /base 'goldn' is not declared under bases; did you mean 'golden'\?/),
+  },
+  {
+    name: "rollout moving more members than the group has",
+    files: lab((e) => {
+      e.bases.next = { vm: "next-vm", snapshot: "s2", manageSnapshot: true };
+      group(e).base = "next";
+      group(e).rollout = { from: "golden", moved: 4 };
+    }),
+    ...cfg("groups[0].rollout.moved", /the rollout is complete at 3: set moved to 3, deploy, then delete rollout/),
+  },
+  {
+    name: "negative generation",
+    files: lab((e) => (group(e).generation = -1)),
+    ...cfg("groups[0].generation", /generation is -1; use 0 or more/),
+  },
+  {
+    name: "member generation not whole",
+    files: lab((e) => ((group(e).members = [{ name: "web-01", generation: 1.5 }]), delete group(e).count)),
+    ...cfg("groups[0].members[0].generation", /generation 1\.5; use a whole number of 0 or more/),
+  },
 ];
 
 /** Same VM names in the same datacenter from two files: the vm-name rule, in both stacks. */

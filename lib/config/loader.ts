@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { z } from "zod";
+import { netmaskPrefix } from "../model/ipv4";
 import { checkBase, checkGroup, checkInventory, checkLimits, didYouMean, serverProblem } from "../model/validate";
 import { BACKEND_SECRETS, environmentSchema, groupSchema, type EnvironmentSpec, type GroupSpec } from "./schema";
 import { YamlLocator, type Position } from "./locate";
@@ -368,6 +369,35 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Pro
       if (value === undefined) {
         return [{ file, field: at, message: `is missing; ${issue.message.replace(/^must be/, "add it: it must be")}` }];
       }
+      const key = String(issue.path[issue.path.length - 1] ?? at);
+      if (issue.expected === "number" && typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+        return [
+          {
+            file,
+            field: at,
+            message: `${issue.message}, got the text '${value}'; drop the quotes: ${key}: ${value.trim()}`,
+          },
+        ];
+      }
+      const prefix = key === "prefixLength" && typeof value === "string" ? netmaskPrefix(value) : undefined;
+      if (prefix !== undefined) {
+        return [
+          {
+            file,
+            field: at,
+            message: `${issue.message}, got '${value}'; write the prefix length: prefixLength: ${prefix}`,
+          },
+        ];
+      }
+      if (issue.expected === "boolean" && typeof value === "string" && /^(true|false)$/i.test(value.trim())) {
+        return [
+          {
+            file,
+            field: at,
+            message: `${issue.message}, got the text '${value}'; drop the quotes: ${key}: ${value.trim().toLowerCase()}`,
+          },
+        ];
+      }
       return [{ file, field: at, message: `${issue.message}, got ${showValue(value)}` }];
     }
     case "invalid_value": {
@@ -388,6 +418,17 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): Pro
             message: `must be one of local, s3, pg, http, remote, got ${showValue(t)}${guess ? `; did you mean '${guess}'?` : ""}`,
           },
         ];
+      }
+      // A mapping where the union allows one (e.g. customization.ipv4 as {range, prefixLength, gateway}):
+      // report what is wrong inside it, at its own field, rather than that the union failed.
+      const option = schemaAt(environmentSchema, issue.path, raw);
+      if (option instanceof z.ZodObject && value && typeof value === "object" && !Array.isArray(value)) {
+        const inner = option.safeParse(value);
+        if (!inner.success) {
+          return inner.error.issues.flatMap((i) =>
+            describeIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue, raw, file),
+          );
+        }
       }
       return [{ file, field: at, message: `${issue.message}, got ${showValue(value)}` }];
     }

@@ -82,3 +82,11 @@ export function nthAddress(range: Ipv4Range, n: number): string | undefined {
   const value = range.first + n - 1;
   return n >= 1 && value <= range.last ? formatIpv4(value) : undefined;
 }
+
+/** The prefix length of a netmask ("255.255.255.0" is 24); undefined when the text is not a netmask. */
+export function netmaskPrefix(text: string): number | undefined {
+  const value = parseIpv4(text.trim());
+  if (value === undefined) return undefined;
+  const bits = value.toString(2).padStart(32, "0");
+  return /^1*0*$/.test(bits) ? (bits.indexOf("0") === -1 ? 32 : bits.indexOf("0")) : undefined;
+}

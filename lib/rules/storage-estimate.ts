@@ -36,14 +36,11 @@ export const storageEstimate: Rule = {
     return [...byStore.values()].flatMap(({ groups, need, capacity, name }) => {
       if (need <= capacity) return [];
       const subject = groups.map(groupLabel).join(", ");
-      const persistent = groups.filter((g) => !g.nonpersistent);
-      const fix = [
-        "move some groups to another datastore",
-        ...(persistent.length
-          ? [`use diskMode: nonpersistent for ${persistent.map((g) => g.name).join(", ")} and power-cycle them`]
-          : []),
-        "add capacity (then raise capacityGb)",
-      ].join(", or ");
+      // Not "use non-persistent disks": their writes are dropped at power-off, but while a clone runs
+      // its redo log grows as far as a persistent delta would.
+      const fix =
+        "move some groups to another datastore, or add capacity (then raise capacityGb); " +
+        "on a thin-provisioned or deduplicating array, suppress storage-estimate with the reason";
       return [...groupsByStack(groups).entries()].map(([stack, own]) => ({
         rule: "storage-estimate",
         severity: "warning" as const,
