@@ -1,4 +1,4 @@
-import { app, base, findingsOf, group, messages, site } from "../helpers/model";
+import { app, base, findingsOf, group, members, messages, site } from "../helpers/model";
 
 describe("chain-size", () => {
   const v40 = base({ site: site("4.0") });
@@ -102,5 +102,26 @@ describe("chain-size", () => {
       suppress: { lab: [{ rule: "chain-size", reason: "legacy lab" }] },
     });
     expect(findingsOf("chain-size", model)[0]).toMatchObject({ severity: "info", suppressionReason: "legacy lab" });
+  });
+
+  it("checks the in-between state of a rollout and names the wave that breaks the limit", () => {
+    const v4 = site("4.0");
+    const old = base({ site: v4, name: "old", path: "lab/Bases/old", vm: "VM-old", snapshot: "s1" });
+    const next = base({ site: v4, name: "next", path: "lab/Bases/next", vm: "VM-next", snapshot: "s2" });
+    const rolling = (moved: number) =>
+      group("web", {
+        base: next,
+        rollout: { from: old, moved },
+        members: members("web", 4).map((m, i) => ({ ...m, base: i < moved ? "next" : "old" })),
+      });
+    const others = group("db", { base: next, count: 6 });
+    // Wave 1 (2 moved): next has 6 + 2 = 8 clones, at the limit.
+    expect(findingsOf("chain-size", app([rolling(2), others], { bases: [old, next] }))).toEqual([]);
+    // Wave 2 (3 moved): 6 + 3 = 9 on next, one past it; the message names the wave.
+    expect(messages("chain-size", app([rolling(3), others], { bases: [old, next] }))).toEqual([
+      "[chain-size] lab/web, lab/db: base 'next' (DC0/VM-next@s2) has 9 linked clones in one chain during the rollout " +
+        "(lab/web: 3 of 4 members moved), 9 vs 8; move some clones to another base on its own source VM (a copy of the golden, " +
+        "with its own snapshot) or raise limits.maxClonesPerChain if your platform allows more",
+    ]);
   });
 });

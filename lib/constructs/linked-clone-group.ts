@@ -423,7 +423,7 @@ export class LinkedCloneGroup extends Construct {
     const r = this.props.rollout;
     const inner = !r
       ? of(this.props.base)
-      : `each.value.base == ${JSON.stringify(this.props.base.node.id)} ? ${of(this.props.base)} : ${of(r.from)}`;
+      : `each.value.base == ${JSON.stringify(this.props.base.node.id)} ? (${of(this.props.base)}) : (${of(r.from)})`;
     return raw ? inner : `\${${inner}}`;
   }
 

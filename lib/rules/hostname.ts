@@ -11,7 +11,7 @@ const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
  *
  * Source: RFC 1123 section 2.1 and RFC 1035 section 2.3.4 (labels of 63 octets); Microsoft's
  * NetBIOS computer name limit of 15 characters; the provider's `linux_options.host_name` and
- * `windows_options.computer_name`. See shared/reference/vsphere-linked-clones.md.
+ * `windows_options.computer_name`. See docs/linked-clones.md.
  */
 export const hostname: Rule = {
   id: "hostname",

@@ -8,7 +8,7 @@ import { formatMessage, listSome, type RawFinding, type Rule } from "./rule";
  * gateway address, is large enough for the group, and no address is used twice across the app.
  *
  * Source: RFC 950 / RFC 1122 3.2.1.3 (network and broadcast addresses are not host addresses);
- * the provider's `customize` is ForceNew (clone is ForceNew, shared/reference/vsphere-linked-clones.md),
+ * the provider's `customize` is ForceNew (clone is ForceNew, docs/linked-clones.md),
  * so a clash found after apply costs a rebuild of the VM.
  */
 export const ipPool: Rule = {

@@ -7,7 +7,7 @@ import { formatMessage, type RawFinding, type Rule } from "./rule";
  *
  * Source: Terraform vSphere provider (v2.13) linked-clone checks: a VM source "must have a
  * snapshot to be used as a linked clone" and "exactly one root snapshot"; a template source
- * shares its disks without a snapshot (provider PR #1158). shared/reference/vsphere-linked-clones.md.
+ * shares its disks without a snapshot (provider PR #1158). docs/linked-clones.md.
  */
 export const snapshotSource: Rule = {
   id: "snapshot-source",

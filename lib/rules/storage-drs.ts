@@ -6,7 +6,7 @@ import { formatMessage, type Rule } from "./rule";
  *
  * Source: Terraform vSphere provider issue #724: `datastore_cluster_id` with
  * `linked_clone = true` fails with `no storage drs recommendations were found for the
- * requested action "clone"` (shared/reference/vsphere-linked-clones.md).
+ * requested action "clone"` (docs/linked-clones.md).
  */
 export const storageDrs: Rule = {
   id: "storage-drs",

@@ -11,7 +11,7 @@ const FORBIDDEN = /[/\\%]/;
  * Source: vSphere inventory naming (a VM's display name is at most 80 characters and `/ \ %`
  * are escaped in inventory paths); the Terraform vSphere provider finds VMs by inventory path,
  * so two VMs of one name in one datacenter make later lookups ambiguous.
- * See shared/reference/vsphere-linked-clones.md.
+ * See docs/linked-clones.md.
  */
 export const vmName: Rule = {
   id: "vm-name",
