@@ -21,7 +21,7 @@ function twoBases(): TestStack & { next: BaseImage } {
 }
 
 /** Per member: what Terraform compares for it (the clone's for_each value, the trigger's inputs, and every per-member expression). */
-function perMember(json: Json, group: string): Record<string, unknown> {
+function perMember(json: Json, group: string): Record<string, { vm: Json; trigger: Json }> {
   const vm = json.resource.vsphere_virtual_machine[group];
   const trigger = json.resource.terraform_data[group];
   return Object.fromEntries(
@@ -90,7 +90,7 @@ describe("generation", () => {
     // Same name, address, placement: only the trigger moves.
     expect(perMember(b, "web")["web-02"]).toEqual({
       vm: perMember(a, "web")["web-02"].vm,
-      trigger: { ...(perMember(a, "web")["web-02"] as Json).trigger, generation: 1 },
+      trigger: { ...perMember(a, "web")["web-02"].trigger, generation: 1 },
     });
     expect(shared(b, "web")).toEqual(shared(a, "web"));
   });
