@@ -74,3 +74,16 @@ export {
 
 // The linked-clone report.
 export { renderReport, summarize, REPORT_FILE } from "./report/report";
+
+// Preflight: the environment file's facts against the live vCenter (read-only, govc).
+export {
+  PREFLIGHT_RULE_IDS,
+  PreflightUsageError,
+  runPreflight,
+  type EnvironmentReport,
+  type PreflightFinding,
+  type PreflightOptions,
+  type PreflightResult,
+  type PreflightRuleId,
+  type PreflightSeverity,
+} from "./preflight";

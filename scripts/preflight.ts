@@ -1,4 +1,4 @@
-import { PreflightUsageError, runPreflight } from "../lib/preflight";
+import { PreflightUsageError, runPreflight } from "../lib";
 
 // `npm run preflight -- <env> [more envs] [--json] [--write-facts] [--state FILE]`
 // Read-only checks of each environment file against its vCenter (docs/preflight.md).
