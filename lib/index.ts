@@ -72,8 +72,23 @@ export {
   type GroupSpec,
 } from "./config/schema";
 
-// The linked-clone report.
+// The linked-clone report, and the review of a change between two sides (a PR comment).
 export { renderReport, summarize, REPORT_FILE } from "./report/report";
+export {
+  compareSides,
+  renderReview,
+  summary as reviewSummary,
+  type BaseChange,
+  type BaseState,
+  type EnvironmentReview,
+  type EnvironmentTotals,
+  type FindingChange,
+  type MemberChange,
+  type ReplaceReason,
+  type Review,
+  type RolloutChange,
+  type ReviewSide,
+} from "./report/review";
 
 // Preflight: the environment file's facts against the live vCenter (read-only, govc).
 export {

@@ -100,7 +100,7 @@ function findingFile(file: string): string {
 }
 
 /** Where a finding points in its environment file, from the construct path of its group or base and its field. */
-function locateFinding(f: Finding, stacks: readonly EnvironmentStack[]): Finding {
+export function locateFinding(f: Finding, stacks: readonly EnvironmentStack[]): Finding {
   const stack = stacks.find((s) => s.node.id === f.stack);
   if (!stack) return f;
   const file = findingFile(stack.file);
@@ -142,6 +142,17 @@ export function buildApp(envs: readonly LoadedEnvironment[], outdir?: string): B
 export interface RunResult {
   readonly exitCode: number;
   readonly findings: readonly Finding[];
+  /** The config problems, when the environment files are bad (synth stopped before the rules ran). */
+  readonly problems?: readonly Problem[];
+}
+
+/**
+ * `--format github` (main.ts): each finding and config problem printed as this line instead of
+ * the text one, on stdout (under `cdktf synth` only the app's stdout reaches the log).
+ */
+export interface Annotator {
+  finding(f: Finding): string;
+  problem(p: Problem): string;
 }
 
 type Out = (line: string) => void;
@@ -152,7 +163,14 @@ type Out = (line: string) => void;
  * write the findings files and no cdk.tf.json.
  */
 export function runSynth(
-  options: { dir?: string; outdir?: string; report?: "write" | "print"; out?: Out; err?: Out } = {},
+  options: {
+    dir?: string;
+    outdir?: string;
+    report?: "write" | "print";
+    out?: Out;
+    err?: Out;
+    annotate?: Annotator;
+  } = {},
 ): RunResult {
   const out = options.out ?? ((l: string) => process.stdout.write(l + "\n"));
   const err = options.err ?? ((l: string) => process.stderr.write(l + "\n"));
@@ -161,7 +179,7 @@ export function runSynth(
   const scratch =
     options.report === "print" ? fs.mkdtempSync(path.join(os.tmpdir(), "linked-clones-report-")) : undefined;
   try {
-    return synthIn(dir, scratch ?? options.outdir, options.report, out, err);
+    return synthIn(dir, scratch ?? options.outdir, options.report, out, err, options.annotate);
   } finally {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -173,6 +191,7 @@ function synthIn(
   reportMode: "write" | "print" | undefined,
   out: Out,
   err: Out,
+  annotate?: Annotator,
 ): RunResult {
   let built: BuiltApp;
   try {
@@ -182,9 +201,12 @@ function synthIn(
       err(
         `Environment files have ${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; nothing was written:`,
       );
-      for (const p of e.problems) err(`  ${formatProblem(p)}`);
+      for (const p of e.problems) {
+        if (annotate) out(annotate.problem(p));
+        else err(`  ${formatProblem(p)}`);
+      }
       if (reportMode !== "print") removeStaleOutputs(outputDir(outdir), environmentNames(dir), err);
-      return { exitCode: 1, findings: [] };
+      return { exitCode: 1, findings: [], problems: e.problems };
     }
     throw e;
   }
@@ -203,7 +225,8 @@ function synthIn(
     const line = printFinding(f);
     if (printed.has(line)) continue; // a finding across environments is reported in each; print it once
     printed.add(line);
-    (f.severity === "error" ? err : out)(line);
+    if (annotate) out(annotate.finding(f));
+    else (f.severity === "error" ? err : out)(line);
   }
   const report = renderReport(model, findings);
   if (reportMode === "print") {

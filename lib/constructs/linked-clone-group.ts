@@ -504,6 +504,20 @@ export class LinkedCloneGroup extends Construct {
       members: this.members,
       ...(ipv4 ? { ipv4 } : {}),
       customized: p.customization !== undefined,
+      ...(p.customization
+        ? {
+            customization: {
+              ...(p.customization.domain !== undefined ? { domain: p.customization.domain } : {}),
+              ...(p.customization.dnsServers ? { dnsServers: [...p.customization.dnsServers] } : {}),
+              ...(p.customization.windows?.workgroup !== undefined
+                ? { workgroup: p.customization.windows.workgroup }
+                : {}),
+              ...(p.customization.windows?.timeZone !== undefined
+                ? { timeZone: p.customization.windows.timeZone }
+                : {}),
+            },
+          }
+        : {}),
       nonpersistent: p.diskMode === "nonpersistent",
       generation: p.generation ?? 0,
       ...(p.rollout ? { rollout: { from: p.rollout.from.toModel(), moved: p.rollout.moved } } : {}),

@@ -113,6 +113,13 @@ export interface GroupModel {
   readonly ipv4?: Ipv4Plan;
   /** Whether the guest is customized (host names are then set). */
   readonly customized: boolean;
+  /** The customization's other settings, when customized: any change of them replaces the clones. */
+  readonly customization?: {
+    readonly domain?: string;
+    readonly dnsServers?: readonly string[];
+    readonly workgroup?: string;
+    readonly timeZone?: number;
+  };
   /** Whether the clones' disks are independent non-persistent (reset at power-off). */
   readonly nonpersistent: boolean;
   /** The group's generation (0 unless raised); raising it replaces every member. */
