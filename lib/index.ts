@@ -72,6 +72,10 @@ export {
   type GroupSpec,
 } from "./config/schema";
 
+// Findings for machines: SARIF 2.1.0 for code scanning, GitHub Actions annotations.
+export { renderSarif, toSarif, SARIF_FILE, CONFIG_RULE_ID, type SarifInput, type SarifTool } from "./report/sarif";
+export { githubFinding, githubProblem } from "./report/github";
+
 // The linked-clone report, and the review of a change between two sides (a PR comment).
 export { renderReport, summarize, REPORT_FILE } from "./report/report";
 export {
