@@ -1,6 +1,8 @@
+import * as fs from "node:fs";
 import { reapStaleSimulators } from "./vcsim";
 
-/** Stops any simulator a test file left running (they stop their own in afterAll). */
+/** Stops any simulator a test file left running (they stop their own in afterAll); drops this run's tools file. */
 export default async function globalTeardown(): Promise<void> {
   reapStaleSimulators();
+  if (process.env.E2E_TOOLS_JSON) fs.rmSync(process.env.E2E_TOOLS_JSON, { force: true });
 }

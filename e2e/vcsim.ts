@@ -97,7 +97,8 @@ export async function startSimulator(
     child.on("exit", () => (exited = true));
     fs.mkdirSync(PID_DIR, { recursive: true });
     const pidFile = path.join(PID_DIR, String(pid));
-    fs.writeFileSync(pidFile, `${port}\n`);
+    // The port and the test process that owns it: only a simulator whose owner is gone is reaped.
+    fs.writeFileSync(pidFile, `${port}\n${process.pid}\n`);
     const onExit = () => killGroup(pid, "SIGKILL");
     process.on("exit", onExit);
 
@@ -134,11 +135,22 @@ export async function startSimulator(
   throw new Error(lastErr);
 }
 
-/** Kills simulators left behind by a run that did not stop them (globalTeardown). */
+/**
+ * Kills simulators left behind by a run that did not stop them (globalSetup, globalTeardown):
+ * those whose owning test process is gone. Simulators of another run going on at the same
+ * time in the same checkout are left alone.
+ */
 export function reapStaleSimulators(): void {
   if (!fs.existsSync(PID_DIR)) return;
   for (const f of fs.readdirSync(PID_DIR)) {
     const pid = Number(f);
+    let owner = NaN;
+    try {
+      owner = Number(fs.readFileSync(path.join(PID_DIR, f), "utf8").split("\n")[1]);
+    } catch {
+      /* gone meanwhile */
+    }
+    if (Number.isInteger(owner) && owner > 1 && owner !== process.pid && alive(owner)) continue;
     if (Number.isInteger(pid) && pid > 1 && alive(pid)) {
       let cmd = "";
       try {
