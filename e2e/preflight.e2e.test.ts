@@ -365,6 +365,12 @@ suite("preflight against vcsim", () => {
         "p",
         "-noverify",
       );
+      // vcsim places its default VMs on hosts of its choice: move any off DC0_C0_H2 first, or the
+      // removal fails with ResourceInUse (as vCenter would: a host with VMs must be evacuated).
+      const onHost = g.run("object.collect", "-s", "/DC0/host/DC0_C0/DC0_C0_H2", "vm").trim();
+      for (const ref of onHost.split(",").filter((r) => r.trim() !== "")) {
+        g.run("vm.migrate", "-host", "/DC0/host/DC0_C0/DC0_C0_H0", g.run("ls", "-L", ref.trim()).trim());
+      }
       g.run("host.remove", "/DC0/host/DC0_C0/DC0_C0_H2");
       const r = await preflight(
         "cluster-hosts",
