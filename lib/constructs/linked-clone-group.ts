@@ -424,7 +424,9 @@ export class LinkedCloneGroup extends Construct {
     const inner = !r
       ? of(this.props.base)
       : `each.value.base == ${JSON.stringify(this.props.base.node.id)} ? (${of(this.props.base)}) : (${of(r.from)})`;
-    return raw ? inner : `\${${inner}}`;
+    // Parenthesized as a whole when raw: composed into a larger expression (`disks[i]`), a bare
+    // conditional would bind the outer operator to its last branch only.
+    return raw ? (r ? `(${inner})` : inner) : `\${${inner}}`;
   }
 
   /** A per-member text: the literal for the group's base, or during a rollout a choice by the member's base. */
