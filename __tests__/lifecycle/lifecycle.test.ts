@@ -168,9 +168,10 @@ describe("rollout", () => {
   it("takes every source setting per member during a rollout: disks, guest id and the rest follow the member's base", () => {
     const json = rolling(2);
     const vm = json.resource.vsphere_virtual_machine.web;
-    for (const attr of [vm.guest_id, vm.firmware, vm.scsi_type, vm.dynamic.disk.for_each, vm.resource_pool_id]) {
+    for (const attr of [vm.guest_id, vm.firmware, vm.scsi_type, vm.resource_pool_id]) {
       expect(attr).toMatch(/^\$\{each\.value\.base == "next" \? /);
     }
+    expect(vm.dynamic.disk.for_each).toMatch(/^\$\{\(each\.value\.base == "next" \? /);
     expect(vm.annotation).toMatch(/^\$\{each\.value\.base == "next" \? \("Linked clone of base 'next'/);
   });
 });
