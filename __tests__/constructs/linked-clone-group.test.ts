@@ -145,6 +145,8 @@ describe("LinkedCloneGroup", () => {
       group_generation: 0,
       generation: 0,
       base_snapshot: `\${vsphere_virtual_machine_snapshot.${snapName}.id}`,
+      disk_mode: "persistent",
+      datastore: "DS0",
     });
     // Unknown until the snapshot exists, so the provider's plan-time snapshot check waits for it.
     expect(vm.clone.template_uuid).toContain(`vsphere_virtual_machine_snapshot.${snapName}.id != null`);
@@ -177,7 +179,20 @@ describe("LinkedCloneGroup", () => {
       group_generation: 0,
       generation: 0,
       base_snapshot: "snap-1",
+      disk_mode: "persistent",
+      datastore: "DS0",
     });
+  });
+
+  it("recreates the clones when their disk mode or datastore changes, rather than reconfiguring or moving them", () => {
+    const trigger = (over: Parameters<typeof addGroup>[2]) => {
+      const t = testStack();
+      addGroup(t, "web", { count: 1, ...over });
+      return synthJson(t).resource.terraform_data.web.for_each["web-01"];
+    };
+    const before = trigger({});
+    expect(trigger({ diskMode: "nonpersistent" })).toEqual({ ...before, disk_mode: "nonpersistent" });
+    expect(trigger({ datastore: "DS1" })).toEqual({ ...before, datastore: "DS1" });
   });
 
   it("gives static addresses by member number, so removing a member changes only that member", () => {

@@ -373,6 +373,12 @@ describe("why a clone is replaced", () => {
       "tools/tool-01: domain changed none → lab.example.com; DNS servers changed none → 10.0.0.2",
       "tools/tool-02: domain changed none → lab.example.com; DNS servers changed none → 10.0.0.2",
     ]);
+    const disks = structuredClone(before);
+    disks.groups[0].diskMode = "nonpersistent";
+    expect(lines(review(before, disks).replaced)).toEqual([
+      "tools/tool-01: disk mode changed persistent → nonpersistent",
+      "tools/tool-02: disk mode changed persistent → nonpersistent",
+    ]);
     const regroup = base();
     regroup.groups[0].members = ["tool-01"];
     regroup.groups.push({ ...regroup.groups[0], name: "more", members: ["tool-02"] });

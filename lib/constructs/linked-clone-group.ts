@@ -197,9 +197,10 @@ const EACH_KEY = "${each.key}";
  * `vsphere_virtual_machine.<group>["<name>"]` and survives changes to other members.
  *
  * Each member also has a `terraform_data.<group>["<name>"]` whose `triggers_replace` holds its
- * generation and its base's snapshot; the clone is replaced when it changes
- * (`lifecycle.replace_triggered_by`): raising a generation refreshes exactly the clones it
- * covers, and a new base snapshot replaces exactly the clones of that base.
+ * generation, its base's snapshot, its disk mode and its datastore; the clone is replaced when it
+ * changes (`lifecycle.replace_triggered_by`): raising a generation refreshes exactly the clones it
+ * covers, a new base snapshot replaces exactly the clones of that base, and a new disk mode or
+ * datastore recreates the clones as linked clones instead of moving or reconfiguring them.
  */
 export class LinkedCloneGroup extends Construct {
   public readonly props: LinkedCloneGroupProps;
@@ -311,6 +312,11 @@ export class LinkedCloneGroup extends Construct {
         group_generation: props.generation ?? 0,
         generation: m.generation,
         ...(snapshot !== undefined ? { base_snapshot: snapshot } : {}),
+        // A new disk mode or datastore recreates the clone from its base: changed in place, the
+        // provider would reconfigure a running VM's disks or Storage vMotion the clone, which
+        // copies its base disk and leaves a full clone.
+        disk_mode: props.diskMode ?? "persistent",
+        datastore: props.datastore ?? props.datastoreCluster!,
       };
     }
     this.trigger = new DataResource(this, "trigger", {

@@ -62,7 +62,15 @@ export interface BaseChange {
 /** Why a member is replaced; `kind` names the cause, `text` says it for the reader. */
 export interface ReplaceReason {
   readonly kind:
-    "generation" | "member-generation" | "rollout" | "base" | "source-vm" | "snapshot" | "customization" | "address";
+    | "generation"
+    | "member-generation"
+    | "rollout"
+    | "base"
+    | "source-vm"
+    | "snapshot"
+    | "customization"
+    | "disks"
+    | "address";
   readonly text: string;
 }
 
@@ -473,6 +481,15 @@ export function replaceReasons(ga: GroupModel, ma: MemberModel, gb: GroupModel, 
       }
     }
   }
+  // The clones' trigger holds the disk mode and the datastore: a change recreates them as linked clones.
+  if (ga.nonpersistent !== gb.nonpersistent) {
+    const mode = (g: GroupModel) => (g.nonpersistent ? "nonpersistent" : "persistent");
+    reasons.push({ kind: "disks", text: `disk mode changed ${mode(ga)} → ${mode(gb)}` });
+  }
+  const store = (g: GroupModel) => g.datastore?.name ?? g.datastoreCluster ?? "?";
+  if (store(ga) !== store(gb)) {
+    reasons.push({ kind: "disks", text: `datastore changed ${store(ga)} → ${store(gb)}` });
+  }
   if (ma.ipv4 !== mb.ipv4) {
     const shown = (g: GroupModel, m: MemberModel) => m.ipv4 ?? (g.customized ? "DHCP" : "none");
     reasons.push({ kind: "address", text: `address changed ${shown(ga, ma)} → ${shown(gb, mb)}` });
@@ -833,6 +850,7 @@ const REASON_WORDS: Record<ReplaceReason["kind"], string> = {
   "source-vm": "a changed source VM",
   snapshot: "a new base snapshot",
   customization: "changed guest customization",
+  disks: "a new disk mode or datastore",
   address: "a changed address",
 };
 
