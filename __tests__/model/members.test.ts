@@ -75,6 +75,16 @@ describe("planMembers", () => {
     ]);
   });
 
+  it("suggests a pattern without doubling the separator the pattern already ends in", () => {
+    const hint = (namePattern: string) =>
+      planMembers({ group: "web", base: "golden", count: 2, namePattern }).problems.map((p) => p.message);
+    expect(hint("web-")).toEqual([
+      "namePattern 'web-' has no number placeholder; add {n}, {nn} or {nnn}, e.g. 'web-{nn}'",
+    ]);
+    expect(hint("web_")[0]).toContain("e.g. 'web_{nn}'");
+    expect(hint("student")[0]).toContain("e.g. 'student-{nn}'");
+  });
+
   it("asks for an address when an explicit member's name has no number", () => {
     const plan = planMembers({ group: "svc", base: "golden", members: ["git"], range: "10.0.0.10-10.0.0.20" });
     expect(plan.problems.map((p) => p.message)).toEqual([
