@@ -20,6 +20,17 @@ export const TF_PARALLELISM = process.env.E2E_TF_PARALLELISM ?? "1";
 
 export const CDKTF_BIN = path.join(PROJECT_DIR, "node_modules", ".bin", "cdktf");
 
+/** Per-call options of `deploy` and `destroy`. */
+export interface CliCallOptions {
+  /** Exit codes that are not failures. @default [0] */
+  okCodes?: number[];
+  /** Variables for this call only, on top of the project's (e.g. TF_CLI_ARGS_apply). */
+  env?: Record<string, string>;
+  /** More arguments after the project's (e.g. --skip-synth). */
+  extraArgs?: string[];
+  timeoutMs?: number;
+}
+
 export class CdktfProject {
   readonly envDir: string;
   readonly outDir: string;
@@ -32,6 +43,11 @@ export class CdktfProject {
     readonly stack: string,
     readonly binary: Binary,
     private readonly logFile: string,
+    /**
+     * Variables for every cdktf and terraform command of this project, e.g. a backend's
+     * secret (PG_CONN_STR): given to the processes only, never written to a file.
+     */
+    private readonly extraEnv: Record<string, string> = {},
   ) {
     this.envDir = path.join(dir, "env");
     this.outDir = path.join(dir, "cdktf.out");
@@ -56,7 +72,7 @@ export class CdktfProject {
         2,
       ) + "\n",
     );
-    this.terraform = new Terraform(tools, this.stackDir, this.credentials(), logFile, binary);
+    this.terraform = new Terraform(tools, this.stackDir, { ...this.credentials(), ...extraEnv }, logFile, binary);
   }
 
   private credentials(): Record<string, string> {
@@ -68,6 +84,7 @@ export class CdktfProject {
     const env = binaryEnv(this.tools, this.binary, {
       ...this.credentials(),
       LINKED_CLONES_ENV_DIR: this.envDir,
+      ...this.extraEnv,
       ...extra,
     });
     if (this.binary === "tofu") env.TERRAFORM_BINARY_NAME = "tofu";
@@ -76,15 +93,16 @@ export class CdktfProject {
     return env;
   }
 
-  /** `npx cdktf <args>` in the work folder, output piped. */
-  cli(args: string[], okCodes = [0], timeoutMs = 600_000): Promise<RunResult> {
+  /** `npx cdktf <args>` in the work folder, output piped; `env` adds variables for this call (shown in the log). */
+  cli(args: string[], okCodes = [0], timeoutMs = 600_000, env: Record<string, string> = {}): Promise<RunResult> {
+    const shownEnv = Object.entries(env).map(([k, v]) => `${k}=${v} `);
     return run(CDKTF_BIN, args, {
       cwd: this.dir,
-      env: this.env(),
+      env: this.env(env),
       okCodes,
       timeoutMs,
       logFile: this.logFile,
-      shown: `${this.binary === "tofu" ? "TERRAFORM_BINARY_NAME=tofu " : ""}npx cdktf ${args.join(" ")}`,
+      shown: `${this.binary === "tofu" ? "TERRAFORM_BINARY_NAME=tofu " : ""}${shownEnv.join("")}npx cdktf ${args.join(" ")}`,
     });
   }
 
@@ -97,26 +115,38 @@ export class CdktfProject {
     return this.cli(["diff", this.stack, "--skip-provider-lock"], okCodes);
   }
 
-  deploy(): Promise<RunResult> {
-    return this.cli([
-      "deploy",
-      this.stack,
-      "--auto-approve",
-      "--skip-provider-lock",
-      "--terraform-parallelism",
-      TF_PARALLELISM,
-    ]);
+  deploy(opts: CliCallOptions = {}): Promise<RunResult> {
+    return this.cli(
+      [
+        "deploy",
+        this.stack,
+        "--auto-approve",
+        "--skip-provider-lock",
+        "--terraform-parallelism",
+        TF_PARALLELISM,
+        ...(opts.extraArgs ?? []),
+      ],
+      opts.okCodes,
+      opts.timeoutMs,
+      opts.env,
+    );
   }
 
-  destroy(): Promise<RunResult> {
-    return this.cli([
-      "destroy",
-      this.stack,
-      "--auto-approve",
-      "--skip-provider-lock",
-      "--terraform-parallelism",
-      TF_PARALLELISM,
-    ]);
+  destroy(opts: CliCallOptions = {}): Promise<RunResult> {
+    return this.cli(
+      [
+        "destroy",
+        this.stack,
+        "--auto-approve",
+        "--skip-provider-lock",
+        "--terraform-parallelism",
+        TF_PARALLELISM,
+        ...(opts.extraArgs ?? []),
+      ],
+      opts.okCodes,
+      opts.timeoutMs,
+      opts.env,
+    );
   }
 
   /** The synthesized stack, as Terraform reads it. */

@@ -1,8 +1,10 @@
 import * as fs from "node:fs";
+import { reapStalePostgres } from "./postgres";
 import { reapStaleSimulators } from "./vcsim";
 
-/** Stops any simulator a test file left running (they stop their own in afterAll); drops this run's tools file. */
+/** Stops any simulator or PostgreSQL server a test file left running (they stop their own in afterAll); drops this run's tools file. */
 export default async function globalTeardown(): Promise<void> {
   reapStaleSimulators();
+  reapStalePostgres();
   if (process.env.E2E_TOOLS_JSON) fs.rmSync(process.env.E2E_TOOLS_JSON, { force: true });
 }

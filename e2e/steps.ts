@@ -21,9 +21,18 @@ export function blockedReason(tools: E2eTools, needs: Tool[]): string | undefine
  * the reason is a deliberate "E2E SKIPPED"), the suite's tests are registered as skipped
  * with the reason in their names and printed; else one test fails with the reason. Never
  * skips silently, never passes.
+ *
+ * `alsoBlocked` names what else the suite needs and is missing here, beyond the e2e tools
+ * (e.g. "E2E BLOCKED: PostgreSQL is not installed here: ..."); it is treated the same way.
  */
-export function describeE2e(name: string, tools: E2eTools, needs: Tool[], body: () => void): void {
-  const reason = blockedReason(tools, needs);
+export function describeE2e(
+  name: string,
+  tools: E2eTools,
+  needs: Tool[],
+  body: () => void,
+  alsoBlocked?: string,
+): void {
+  const reason = [blockedReason(tools, needs), alsoBlocked].filter((r) => r).join("\n") || undefined;
   if (!reason) {
     describe(name, body);
     return;
