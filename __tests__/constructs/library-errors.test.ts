@@ -69,3 +69,19 @@ describe("a rule error in library use", () => {
     ).toEqual([expect.objectContaining({ rule: "chain-size", severity: "error", path: "lab-a/web" })]);
   });
 });
+
+describe("synth without Terraform installed", () => {
+  it("synthesizes the examples with no terraform or tofu on PATH (no validation runs a Terraform binary)", () => {
+    const node = path.dirname(process.execPath);
+    const outdir = path.join(tempDir(), "cdktf.out");
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: node, CDKTF_OUTDIR: outdir };
+    const r = spawnSync(TSX, [path.join(PROJECT, "main.ts")], {
+      cwd: PROJECT,
+      env,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(fs.existsSync(path.join(outdir, "stacks", "training-lab", "cdk.tf.json"))).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DataResource, TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { TerraformIterator, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { ComputeClusterHostGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-host-group";
 import { ComputeClusterVmGroup } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-group";
 import { ComputeClusterVmHostRule } from "@cdktf/provider-vsphere/lib/compute-cluster-vm-host-rule";
@@ -11,6 +11,7 @@ import type { GroupModel, Ipv4Plan, MemberModel, Suppression } from "../model/ty
 import { COPIED_SETTINGS, type BaseImage } from "./base-image";
 import { failWith } from "./errors";
 import { LinkedCloneChecks } from "./linked-clone-checks";
+import { ReplacementTrigger } from "./replacement-trigger";
 
 /** Static IPv4 addressing from a range: member n gets the nth address. */
 export interface StaticIpv4Props {
@@ -209,7 +210,7 @@ export class LinkedCloneGroup extends Construct {
   /** The clones: one resource with for_each over the members. */
   public readonly vm: VirtualMachine;
   /** The clones' replacement triggers: one terraform_data per member. */
-  public readonly trigger: DataResource;
+  public readonly trigger: ReplacementTrigger;
   /** The clones' Terraform address, `vsphere_virtual_machine.<group>`; a VM is `<address>["<name>"]`. */
   public readonly address: string;
 
@@ -319,12 +320,12 @@ export class LinkedCloneGroup extends Construct {
         datastore: props.datastore ?? props.datastoreCluster!,
       };
     }
-    this.trigger = new DataResource(this, "trigger", {
+    this.trigger = new ReplacementTrigger(this, "trigger", {
       forEach: TerraformIterator.fromMap(triggers),
-      triggersReplace: Token.asAny("${each.value}") as unknown as Record<string, unknown>,
+      triggersReplace: "${each.value}",
     });
     this.trigger.overrideLogicalId(name);
-    const triggerAddress = `${DataResource.tfResourceType}.${name}`;
+    const triggerAddress = `${ReplacementTrigger.tfResourceType}.${name}`;
 
     const numCpus = props.cpus ?? Token.asNumber(perMember((b) => b.sourceAttribute("num_cpus")));
     const coresPerSocket =
