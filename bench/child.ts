@@ -1,11 +1,14 @@
 /**
  * One measured synth, in its own node process:
- *   node child.js <side> <n> <outdir> [--stack-traces] [--probe-rules]
+ *   node child.js <side> <n> <outdir> [--stack-traces] [--skip-validation] [--probe-rules]
  * Loads cdktf and the side, builds the app, synthesizes it to <outdir>, and prints one
  * line `BENCH_RESULT {json}` with phase times (ms) and peak memory (maxRSS, KB).
  * With --probe-rules (side "ours" only) the rule pass is run and timed on its own
- * before synth; synth then reuses its cached findings.
+ * before synth; synth then reuses its cached findings. With --skip-validation the App
+ * skips cdktf's construct validations (cdktf's DataResource, which no side uses, adds one
+ * that runs `terraform version` per resource).
  */
+import * as fs from "fs";
 import type { App, TerraformStack } from "cdktf";
 import type { Scenario } from "./scenario";
 
@@ -22,6 +25,7 @@ export interface ChildResult {
   side: Side;
   n: number;
   stackTraces: boolean;
+  skipValidation: boolean;
   probeRules: boolean;
   /** From process start (performance time origin) to the first line of this file. */
   bootMs: number;
@@ -37,6 +41,11 @@ export interface ChildResult {
   totalMs: number;
   /** CPU time (user + system, all threads) from process start to the end of synth. */
   cpuMs: number;
+  /**
+   * CPU time (user + system) of the child processes it ran and waited for, e.g. the
+   * `terraform version` of cdktf's validations (Linux: /proc/self/stat; else undefined).
+   */
+  childProcessCpuMs?: number;
   /** Peak resident set size in KB (process.resourceUsage().maxRSS). */
   maxRssKb: number;
   heapUsedMb: number;
@@ -48,9 +57,12 @@ async function main(argv: string[]): Promise<void> {
   const bootMs = performance.now();
   const [side, nText, outdir] = argv;
   const stackTraces = argv.includes("--stack-traces");
+  const skipValidation = argv.includes("--skip-validation");
   const probeRules = argv.includes("--probe-rules");
   if (!SIDES.includes(side as Side) || !outdir)
-    throw new Error(`usage: child <${SIDES.join("|")}> <n> <outdir> [--stack-traces] [--probe-rules]`);
+    throw new Error(
+      `usage: child <${SIDES.join("|")}> <n> <outdir> [--stack-traces] [--skip-validation] [--probe-rules]`,
+    );
   const n = Number(nText);
 
   const t0 = performance.now();
@@ -65,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
         : await import("./sides/for-each.js");
   const t1 = performance.now();
   const sc = scenario(n);
-  const app = new App({ outdir, stackTraces });
+  const app = new App({ outdir, stackTraces, ...(skipValidation ? { skipValidation } : {}) });
   mod.build(app, sc);
   const t2 = performance.now();
   let rulesMs: number | undefined;
@@ -81,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
   const usage = process.resourceUsage();
   const maxRssKb = usage.maxRSS;
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+  const childProcessCpuMs = waitedChildrenCpuMs();
   const heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   let findings: Record<string, number> | undefined;
   if (mod.findings) {
@@ -91,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
     side: side as Side,
     n,
     stackTraces,
+    skipValidation,
     probeRules,
     bootMs,
     loadMs: t1 - t0,
@@ -99,11 +113,24 @@ async function main(argv: string[]): Promise<void> {
     synthMs: t4 - t3,
     totalMs: t4,
     cpuMs,
+    ...(childProcessCpuMs !== undefined ? { childProcessCpuMs } : {}),
     maxRssKb,
     heapUsedMb,
     ...(findings ? { findings } : {}),
   };
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+/** cutime + cstime of /proc/self/stat (fields 16 and 17, in clock ticks of 10 ms on Linux). */
+function waitedChildrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name (which may hold spaces) start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[16 - 3]) + Number(fields[17 - 3])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 if (require.main === module) {

@@ -47,6 +47,24 @@ const FOR_EACH: Variant = { key: "for-each", side: "for-each", flags: [] };
 const OURS_RULES: Variant = { key: "ours (rules probed)", side: "ours", flags: ["--probe-rules"] };
 /** ours with App stackTraces: true (the cdktf default). */
 const OURS_TRACES: Variant = { key: "ours (stackTraces: true)", side: "ours", flags: ["--stack-traces"] };
+/**
+ * ours and for-each with App skipValidation: true: what cdktf's construct validations cost at
+ * synth. Cheap as long as no construct adds a validation per resource; cdktf's DataResource does
+ * (ValidateTerraformVersion: a `terraform version` process per terraform_data resource, about
+ * 55 ms each here), which is why no side uses it. The "child CPU" column shows such processes.
+ */
+const OURS_NO_VALIDATION: Variant = {
+  key: "ours (skipValidation: true)",
+  side: "ours",
+  flags: ["--skip-validation"],
+};
+const FOR_EACH_NO_VALIDATION: Variant = {
+  key: "for-each (skipValidation: true)",
+  side: "for-each",
+  flags: ["--skip-validation"],
+};
+/** Measured at the largest N only. */
+const AT_MAX_N = [OURS_TRACES, OURS_NO_VALIDATION, FOR_EACH_NO_VALIDATION];
 
 interface Sample extends ChildResult {
   /** Parent-side wall time of the whole process, spawn to exit. */
@@ -153,7 +171,10 @@ function verifySides(cmd: string[], n: number): string {
     if (diff.length)
       throw new Error(`side ${side} does not build the same estate as ours at N=${n}:\n  ${diff.join("\n  ")}`);
   }
-  return `${ref.vms.size} VMs, ${ref.lookups.length} data sources and snapshots, ${ref.outputs} outputs: identical on all sides`;
+  return (
+    `${ref.vms.size} VMs, ${ref.triggers.length} replacement triggers, ${ref.lookups.length} data sources and snapshots, ` +
+    `${ref.outputs.size} outputs, provider, variables and terraform block: identical on all sides`
+  );
 }
 
 /** One run of ours under `node --cpu-prof`; its top costs as markdown. */
@@ -200,7 +221,17 @@ function median(xs: number[]): number {
 }
 
 type Field =
-  "wallMs" | "cpuMs" | "totalMs" | "loadMs" | "buildMs" | "synthMs" | "rulesMs" | "maxRssKb" | "heapUsedMb" | "bootMs";
+  | "wallMs"
+  | "cpuMs"
+  | "childProcessCpuMs"
+  | "totalMs"
+  | "loadMs"
+  | "buildMs"
+  | "synthMs"
+  | "rulesMs"
+  | "maxRssKb"
+  | "heapUsedMb"
+  | "bootMs";
 interface Summary {
   runs: number;
   median: Record<Field, number>;
@@ -213,6 +244,7 @@ function summarize(samples: Sample[]): Summary {
   const fields: Field[] = [
     "wallMs",
     "cpuMs",
+    "childProcessCpuMs",
     "totalMs",
     "loadMs",
     "buildMs",
@@ -270,13 +302,14 @@ function report(
   lines.push(
     "Time is the wall time of the whole `node` process (start-up, loading cdktf and the provider, building the tree, `app.synth()` writing cdk.tf.json); " +
       "CPU is the process's user + system time (all threads), less disturbed than wall time by other load on the machine; " +
+      "child CPU is that of the processes it ran and waited for (e.g. the `terraform version` of cdktf's DataResource validation, which no side uses; 0 expected); " +
       "build and synth are the in-process phases. Peak RSS is `process.resourceUsage().maxRSS` at the end of synth.",
     "",
   );
   lines.push(
-    "| N | side | time ms | CPU ms | build ms | synth ms | peak RSS MB | cdk.tf.json MB | ours/side time | ours/side CPU | ours/side RSS |",
+    "| N | side | time ms | CPU ms | child CPU ms | build ms | synth ms | peak RSS MB | cdk.tf.json MB | ours/side time | ours/side CPU | ours/side RSS |",
   );
-  lines.push("|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+  lines.push("|--:|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const [n, byKey] of summaries) {
     const ours = byKey.get(OURS.key)!;
     for (const v of [OURS, LOOP, FOR_EACH]) {
@@ -290,7 +323,7 @@ function report(
               ratio(ours.median.maxRssKb, s.median.maxRssKb),
             ];
       lines.push(
-        `| ${n} | ${v.key} | ${ms(s.median.wallMs)} | ${ms(s.median.cpuMs)} | ${ms(s.median.buildMs)} | ${ms(s.median.synthMs)} | ${mb(s.median.maxRssKb)} | ` +
+        `| ${n} | ${v.key} | ${ms(s.median.wallMs)} | ${ms(s.median.cpuMs)} | ${ms(s.median.childProcessCpuMs)} | ${ms(s.median.buildMs)} | ${ms(s.median.synthMs)} | ${mb(s.median.maxRssKb)} | ` +
           `${(s.outputBytes / 2 ** 20).toFixed(1)} | ${rel.join(" | ")} |`,
       );
     }
@@ -329,21 +362,30 @@ function report(
 
   const nMax = Math.max(...summaries.keys());
   const at = summaries.get(nMax)!;
-  const traces = at.get(OURS_TRACES.key);
-  if (traces) {
-    const o = at.get(OURS.key)!;
-    lines.push(`App \`stackTraces\` at N=${nMax} (ours):`, "");
-    lines.push("| App options | time ms | CPU ms | build ms | synth ms | peak RSS MB |");
-    lines.push("|:--|--:|--:|--:|--:|--:|");
-    for (const [label, x] of [
-      ["stackTraces: false", o],
-      ["stackTraces: true (cdktf default)", traces],
-    ] as const) {
+  const options = [
+    ["ours", "stackTraces: false (every side's default here)", at.get(OURS.key)],
+    ["ours", "stackTraces: true (cdktf default)", at.get(OURS_TRACES.key)],
+    ["ours", "skipValidation: true (no construct validations)", at.get(OURS_NO_VALIDATION.key)],
+    ["for-each", "stackTraces: false (every side's default here)", at.get(FOR_EACH.key)],
+    ["for-each", "skipValidation: true (no construct validations)", at.get(FOR_EACH_NO_VALIDATION.key)],
+  ] as const;
+  if (options.every(([, , x]) => x)) {
+    const oursNoVal = at.get(OURS_NO_VALIDATION.key)!;
+    const feNoVal = at.get(FOR_EACH_NO_VALIDATION.key)!;
+    lines.push(`App options at N=${nMax}:`, "");
+    lines.push("| side | App options | time ms | CPU ms | child CPU ms | build ms | synth ms | peak RSS MB |");
+    lines.push("|:--|:--|--:|--:|--:|--:|--:|--:|");
+    for (const [side, label, x] of options) {
       lines.push(
-        `| ${label} | ${ms(x.median.wallMs)} | ${ms(x.median.cpuMs)} | ${ms(x.median.buildMs)} | ${ms(x.median.synthMs)} | ${mb(x.median.maxRssKb)} |`,
+        `| ${side} | ${label} | ${ms(x!.median.wallMs)} | ${ms(x!.median.cpuMs)} | ${ms(x!.median.childProcessCpuMs)} | ${ms(x!.median.buildMs)} | ${ms(x!.median.synthMs)} | ${mb(x!.median.maxRssKb)} |`,
       );
     }
-    lines.push("");
+    lines.push(
+      "",
+      `With skipValidation on both: ours/for_each time ${ratio(oursNoVal.median.wallMs, feNoVal.median.wallMs)}, ` +
+        `CPU ${ratio(oursNoVal.median.cpuMs, feNoVal.median.cpuMs)}.`,
+      "",
+    );
   }
 
   const targets: Target[] = [];
@@ -418,7 +460,7 @@ function main(): void {
   const nMax = Math.max(...NS);
   const samples = new Map<number, Map<string, Sample[]>>();
   for (const n of NS) {
-    const variants = [OURS, LOOP, FOR_EACH, OURS_RULES, ...(n === nMax ? [OURS_TRACES] : [])];
+    const variants = [OURS, LOOP, FOR_EACH, OURS_RULES, ...(n === nMax ? AT_MAX_N : [])];
     const byKey = new Map<string, Sample[]>(variants.map((v) => [v.key, []]));
     samples.set(n, byKey);
     for (let round = 1; round <= ROUNDS; round++) {
@@ -427,7 +469,7 @@ function main(): void {
         const s = runOnce(cmd, v, n);
         byKey.get(v.key)!.push(s);
         parts.push(
-          `${v.key} ${ms(s.wallMs)} ms (cpu ${ms(s.cpuMs)}) ${mb(s.maxRssKb)} MB${s.rulesMs !== undefined ? ` (rules ${s.rulesMs.toFixed(1)} ms)` : ""}`,
+          `${v.key} ${ms(s.wallMs)} ms (cpu ${ms(s.cpuMs)}, child ${ms(s.childProcessCpuMs ?? NaN)}) ${mb(s.maxRssKb)} MB${s.rulesMs !== undefined ? ` (rules ${s.rulesMs.toFixed(1)} ms)` : ""}`,
         );
       }
       log(`N=${n} round ${round}/${ROUNDS}: ${parts.join(" | ")}`);

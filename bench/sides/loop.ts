@@ -1,20 +1,33 @@
 /**
  * Side (b) "loop": what most people write by hand. One VirtualMachine per clone in a
- * plain loop, data sources looked up once; no checks.
+ * plain loop, each with its own replacement trigger (terraform_data), data sources looked
+ * up once; no checks.
  */
 import type { App, TerraformStack } from "cdktf";
 import { VirtualMachine } from "@cdktf/provider-vsphere/lib/virtual-machine";
 import * as S from "../scenario";
-import { addDisks, groupOutput, lookups, sharedConfig, sourceDisks, templateUuid } from "./common";
+import {
+  addDisks,
+  addressOf,
+  groupOutput,
+  lookups,
+  sharedConfig,
+  sourceDisks,
+  templateUuid,
+  terraformData,
+  triggerValues,
+} from "./common";
 
 export function build(app: App, sc: S.Scenario): TerraformStack {
   const l = lookups(app, sc);
   for (const g of sc.groups) {
-    const shared = sharedConfig(l, g);
-    const uuid = templateUuid(l, g);
     const disks = sourceDisks(l, g);
+    const shared = sharedConfig(l, g, disks);
+    const uuid = templateUuid(l, g);
+    const triggers = triggerValues(l, g);
     const out: Record<string, { id: string; default_ip_address: string }> = {};
     for (const m of g.members) {
+      const trigger = terraformData(l.stack, `${m.name}-trigger`, triggers);
       const vm = new VirtualMachine(l.stack, m.name, {
         ...shared,
         name: m.name,
@@ -29,6 +42,7 @@ export function build(app: App, sc: S.Scenario): TerraformStack {
             dnsSuffixList: [S.DOMAIN],
           },
         },
+        lifecycle: { replaceTriggeredBy: [addressOf(trigger)] },
       });
       addDisks(vm, disks);
       out[m.name] = { id: vm.id, default_ip_address: vm.defaultIpAddress };

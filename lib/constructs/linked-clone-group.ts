@@ -178,6 +178,15 @@ export interface LinkedCloneGroupProps {
   readonly suppress?: Suppression[];
 }
 
+/**
+ * A `${...}` expression where the provider's bindings type a number or a boolean. Their
+ * conversions pass values through unchanged, so the string reaches the JSON as it is; a cast, not
+ * `Token.asNumber`, because every cdktf token captures a stack trace (10 and more per group).
+ */
+function expression<T extends number | boolean>(e: string): T {
+  return e as unknown as T;
+}
+
 /** A Terraform-safe resource name from a group name. */
 export function resourceName(group: string): string {
   const clean = group.replace(/[^A-Za-z0-9_-]/g, "_");
@@ -327,7 +336,7 @@ export class LinkedCloneGroup extends Construct {
     this.trigger.overrideLogicalId(name);
     const triggerAddress = `${ReplacementTrigger.tfResourceType}.${name}`;
 
-    const numCpus = props.cpus ?? Token.asNumber(perMember((b) => b.sourceAttribute("num_cpus")));
+    const numCpus = props.cpus ?? expression<number>(perMember((b) => b.sourceAttribute("num_cpus")));
     const coresPerSocket =
       props.cpus === undefined
         ? perMember((b) => b.sourceAttribute("num_cores_per_socket"))
@@ -348,21 +357,21 @@ export class LinkedCloneGroup extends Construct {
       ...datastoreId,
       ...(props.folder !== undefined ? { folder: props.folder.replace(/^\/+|\/+$/g, "") } : {}),
       numCpus,
-      numCoresPerSocket: Token.asNumber(coresPerSocket),
-      memory: props.memoryMb ?? Token.asNumber(perMember((b) => b.sourceAttribute("memory"))),
+      numCoresPerSocket: expression<number>(coresPerSocket),
+      memory: props.memoryMb ?? expression<number>(perMember((b) => b.sourceAttribute("memory"))),
       guestId: copied.guest_id,
       firmware: copied.firmware,
-      efiSecureBootEnabled: Token.asAny(copied.efi_secure_boot_enabled),
-      vbsEnabled: Token.asAny(copied.vbs_enabled),
-      vvtdEnabled: Token.asAny(copied.vvtd_enabled),
-      nestedHvEnabled: Token.asAny(copied.nested_hv_enabled),
-      cpuHotAddEnabled: Token.asAny(copied.cpu_hot_add_enabled),
-      cpuHotRemoveEnabled: Token.asAny(copied.cpu_hot_remove_enabled),
-      memoryHotAddEnabled: Token.asAny(copied.memory_hot_add_enabled),
-      enableDiskUuid: Token.asAny(copied.enable_disk_uuid),
+      efiSecureBootEnabled: expression<boolean>(copied.efi_secure_boot_enabled),
+      vbsEnabled: expression<boolean>(copied.vbs_enabled),
+      vvtdEnabled: expression<boolean>(copied.vvtd_enabled),
+      nestedHvEnabled: expression<boolean>(copied.nested_hv_enabled),
+      cpuHotAddEnabled: expression<boolean>(copied.cpu_hot_add_enabled),
+      cpuHotRemoveEnabled: expression<boolean>(copied.cpu_hot_remove_enabled),
+      memoryHotAddEnabled: expression<boolean>(copied.memory_hot_add_enabled),
+      enableDiskUuid: expression<boolean>(copied.enable_disk_uuid),
       scsiType: copied.scsi_type,
       scsiBusSharing: copied.scsi_bus_sharing,
-      scsiControllerCount: Token.asNumber(perMember((b) => scsiControllerCount(b.disksExpression))),
+      scsiControllerCount: expression<number>(perMember((b) => scsiControllerCount(b.disksExpression))),
       networkInterface: [
         {
           networkId: inv.networkId(props.network),

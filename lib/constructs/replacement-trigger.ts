@@ -36,6 +36,8 @@ export class ReplacementTrigger extends TerraformResource {
   }
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
-    return { triggers_replace: { value: this.triggersReplace, isBlock: false, type: "simple", storageClassType: "string" } };
+    return {
+      triggers_replace: { value: this.triggersReplace, isBlock: false, type: "simple", storageClassType: "string" },
+    };
   }
 }
