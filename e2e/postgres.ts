@@ -13,10 +13,10 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { run, type RunResult } from "./run";
+import { alive, freePort, killGroup, waitFor } from "./processes";
 import { CACHE_DIR, log } from "./tools";
 
 /** The command that installs what this needs on Debian or Ubuntu. */
@@ -125,44 +125,6 @@ export interface PgServer {
   /** SQL as the superuser over the private socket (trust), in PG_DATABASE; `-At` output. */
   sql(query: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 200): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return cond();
 }
 
 /** Removes a temp folder this module made (and nothing else). */

@@ -4,8 +4,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
+import { alive, freePort, killGroup, waitFor } from "./processes";
 import { CACHE_DIR, log } from "./tools";
 
 /** Pid files of running simulators, for the jest globalTeardown to clean up after a crash. */
@@ -24,45 +24,6 @@ export interface Simulator {
 
 export const SIM_USER = "user";
 export const SIM_PASSWORD = "pass";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Kills the process group led by `pid` (ours: started detached), TERM then KILL. */
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 100): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return cond();
-}
 
 /**
  * Starts vcsim on 127.0.0.1 with the default inventory (DC0, cluster DC0_C0 with
