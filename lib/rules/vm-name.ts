@@ -23,43 +23,38 @@ export const vmName: Rule = {
   source: "vSphere inventory naming; Terraform vSphere provider (VMs found by inventory path)",
   check(model) {
     const findings: RawFinding[] = [];
+    const perGroup = (g: GroupModel, what: string, fix: string, actual: string, limit: number | string): void => {
+      findings.push({
+        rule: "vm-name",
+        severity: "error",
+        stack: g.stack,
+        path: g.path,
+        field: "namePattern|members|count",
+        groups: [g],
+        message: formatMessage("vm-name", groupLabel(g), what, fix, { actual, limit }),
+      });
+    };
     for (const g of model.groups) {
       const long = g.members.filter((m) => m.name.length > MAX_VM_NAME).map((m) => m.name);
       if (long.length) {
         const longest = Math.max(...long.map((n) => n.length));
-        findings.push({
-          rule: "vm-name",
-          severity: "error",
-          stack: g.stack,
-          path: g.path,
-          field: "namePattern|members|count",
-          groups: [g],
-          message: formatMessage(
-            "vm-name",
-            groupLabel(g),
-            `VM name ${listSome(long, 3)} is too long`,
-            "shorten namePattern or the member names",
-            { actual: `${longest} characters`, limit: MAX_VM_NAME },
-          ),
-        });
+        perGroup(
+          g,
+          `VM name ${listSome(long, 3)} is too long`,
+          "shorten namePattern or the member names",
+          `${longest} characters`,
+          MAX_VM_NAME,
+        );
       }
       const bad = g.members.filter((m) => FORBIDDEN.test(m.name)).map((m) => m.name);
       if (bad.length) {
-        findings.push({
-          rule: "vm-name",
-          severity: "error",
-          stack: g.stack,
-          path: g.path,
-          field: "namePattern|members|count",
-          groups: [g],
-          message: formatMessage(
-            "vm-name",
-            groupLabel(g),
-            `VM name ${listSome(bad, 3)} contains / \\ or %`,
-            "use letters, digits, '-', '_' and '.' in VM names",
-            { actual: `'${bad[0]}'`, limit: "no / \\ %" },
-          ),
-        });
+        perGroup(
+          g,
+          `VM name ${listSome(bad, 3)} contains / \\ or %`,
+          "use letters, digits, '-', '_' and '.' in VM names",
+          `'${bad[0]}'`,
+          "no / \\ %",
+        );
       }
     }
     // Owners of each name per datacenter; duplicates reported once per set of owning groups.
