@@ -116,26 +116,18 @@ export class CdktfProject {
   }
 
   deploy(opts: CliCallOptions = {}): Promise<RunResult> {
-    return this.cli(
-      [
-        "deploy",
-        this.stack,
-        "--auto-approve",
-        "--skip-provider-lock",
-        "--terraform-parallelism",
-        TF_PARALLELISM,
-        ...(opts.extraArgs ?? []),
-      ],
-      opts.okCodes,
-      opts.timeoutMs,
-      opts.env,
-    );
+    return this.applyVerb("deploy", opts);
   }
 
   destroy(opts: CliCallOptions = {}): Promise<RunResult> {
+    return this.applyVerb("destroy", opts);
+  }
+
+  /** `cdktf deploy|destroy <stack>`, approved, without the provider lock, at the e2e's parallelism. */
+  private applyVerb(verb: "deploy" | "destroy", opts: CliCallOptions): Promise<RunResult> {
     return this.cli(
       [
-        "destroy",
+        verb,
         this.stack,
         "--auto-approve",
         "--skip-provider-lock",

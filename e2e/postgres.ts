@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { run, type RunResult } from "./run";
-import { alive, freePort, killGroup, waitFor } from "./processes";
+import { freePort, killGroup, reapLeftovers, waitFor } from "./processes";
 import { CACHE_DIR, log } from "./tools";
 
 /** The command that installs what this needs on Debian or Ubuntu. */
@@ -311,30 +311,7 @@ export async function startPostgres(
  * folders; servers of a run still going on are left alone.
  */
 export function reapStalePostgres(): void {
-  if (!fs.existsSync(PG_PID_DIR)) return;
-  for (const f of fs.readdirSync(PG_PID_DIR)) {
-    const pid = Number(f);
-    let lines: string[] = [];
-    try {
-      lines = fs.readFileSync(path.join(PG_PID_DIR, f), "utf8").split("\n");
-    } catch {
-      /* gone meanwhile */
-    }
-    const owner = Number(lines[1]);
-    if (Number.isInteger(owner) && owner > 1 && owner !== process.pid && alive(owner)) continue;
-    if (Number.isInteger(pid) && pid > 1 && alive(pid)) {
-      let cmd = "";
-      try {
-        cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      } catch {
-        /* not Linux, or gone */
-      }
-      if (cmd.includes("postgres")) {
-        log(`stopping leftover PostgreSQL (pid ${pid})`);
-        killGroup(pid, "SIGKILL");
-      }
-    }
+  reapLeftovers(PG_PID_DIR, "postgres", "PostgreSQL", (lines) => {
     if (lines[2]) removeTemp(lines[2]);
-    fs.rmSync(path.join(PG_PID_DIR, f), { force: true });
-  }
+  });
 }

@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { alive, freePort, killGroup, waitFor } from "./processes";
+import { freePort, killGroup, reapLeftovers, waitFor } from "./processes";
 import { CACHE_DIR, log } from "./tools";
 
 /** Pid files of running simulators, for the jest globalTeardown to clean up after a crash. */
@@ -102,28 +102,5 @@ export async function startSimulator(
  * time in the same checkout are left alone.
  */
 export function reapStaleSimulators(): void {
-  if (!fs.existsSync(PID_DIR)) return;
-  for (const f of fs.readdirSync(PID_DIR)) {
-    const pid = Number(f);
-    let owner = NaN;
-    try {
-      owner = Number(fs.readFileSync(path.join(PID_DIR, f), "utf8").split("\n")[1]);
-    } catch {
-      /* gone meanwhile */
-    }
-    if (Number.isInteger(owner) && owner > 1 && owner !== process.pid && alive(owner)) continue;
-    if (Number.isInteger(pid) && pid > 1 && alive(pid)) {
-      let cmd = "";
-      try {
-        cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      } catch {
-        /* not Linux, or gone */
-      }
-      if (cmd.includes("vcsim")) {
-        log(`stopping leftover vcsim (pid ${pid})`);
-        killGroup(pid, "SIGKILL");
-      }
-    }
-    fs.rmSync(path.join(PID_DIR, f), { force: true });
-  }
+  reapLeftovers(PID_DIR, "vcsim", "vcsim");
 }
