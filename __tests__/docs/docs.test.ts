@@ -344,7 +344,7 @@ function verdictFor(part: Part): Verdict | undefined {
     return mapped(
       `npx cdktf ${verb} needs a vCenter: the e2e scenario runs it against vcsim`,
       "e2e/cdktf-project.ts",
-      ["CDKTF_BIN", `"${verb}",this.stack`],
+      ["CDKTF_BIN", ...(verb === "diff" ? [`"diff",this.stack`] : [`applyVerb("${verb}",opts)`, "[verb,this.stack,"])],
       contains("e2e/scenario.ts", [`project.${verb}(`]),
     );
   }
