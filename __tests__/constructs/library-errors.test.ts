@@ -11,12 +11,17 @@ import { tempDir } from "../helpers/files";
 const PROJECT = path.resolve(__dirname, "..", "..");
 const TSX = path.join(PROJECT, "node_modules", ".bin", "tsx");
 
-/** A two-stack app; `web` clones in the first stack break chain-size on vSphere 4.0 when above 8. */
-function appSource(web: number): string {
+/**
+ * A two-stack app; `web` clones in the first stack break chain-size on vSphere 4.0 when above 8.
+ * `extra` is more code at the end of the first stack's loop body (`stack`, `base` in scope).
+ */
+function appSource(web: number, extra = ""): string {
   const lib = JSON.stringify(path.join(PROJECT, "lib"));
   return `
 import { App, TerraformStack } from "cdktf";
-import { BaseImage, LinkedCloneGroup, VsphereConnection, VsphereInventory } from ${lib};
+import { Construct } from "constructs";
+import { BaseImage, LinkedCloneChecks, LinkedCloneGroup, VsphereConnection, VsphereInventory } from ${lib};
+void Construct, LinkedCloneChecks;
 const app = new App({ stackTraces: false });
 for (const [name, count] of [["lab-a", ${web}], ["lab-b", 2]] as const) {
   const stack = new TerraformStack(app, name);
@@ -26,15 +31,16 @@ for (const [name, count] of [["lab-a", ${web}], ["lab-b", 2]] as const) {
   });
   const base = new BaseImage(stack, "golden", { inventory, vm: "VM0", snapshot: "s1" });
   new LinkedCloneGroup(stack, "web", { base, cluster: "C0", datastore: "DS0", network: "VM Network", count });
+  if (name === "lab-a") { ${extra} }
 }
 app.synth();
 `;
 }
 
-function runApp(web: number, outdir: string) {
+function runApp(web: number, outdir: string, extra = "") {
   const dir = tempDir();
   const file = path.join(dir, "main.ts");
-  fs.writeFileSync(file, appSource(web));
+  fs.writeFileSync(file, appSource(web, extra));
   // As the cdktf CLI runs an app: CDKTF_OUTDIR set, no test runner in the environment.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -68,6 +74,42 @@ describe("a rule error in library use", () => {
       JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "lab-a", "linked-clones-findings.json"), "utf8")),
     ).toEqual([expect.objectContaining({ rule: "chain-size", severity: "error", path: "lab-a/web" })]);
   });
+});
+
+describe("a mistake in construct props in library use", () => {
+  const cases: [string, string, string][] = [
+    [
+      "count 0",
+      `new LinkedCloneGroup(stack, "db", { base, cluster: "C0", datastore: "DS0", network: "VM Network", count: 0 });`,
+      "error: lab-a/db: count: count 0 is out of range; use a whole number from 1 to 10000",
+    ],
+    [
+      "one group id under two parents",
+      `for (const tier of ["tierA", "tierB"]) new LinkedCloneGroup(new Construct(stack, tier), "app", { base, cluster: "C0", datastore: "DS0", network: "VM Network", count: 1, namePattern: tier.toLowerCase() + "-{nn}" });`,
+      "error: lab-a/tierB/app: collides with lab-a/tierA/app: both would make Terraform resources named 'app' in stack lab-a; give one of the groups another id",
+    ],
+    [
+      "a suppression of an unknown rule",
+      `LinkedCloneChecks.suppress(stack, "storage-estimat", "thin");`,
+      "error: lab-a: suppress: cannot suppress unknown rule 'storage-estimat'; known rules: ",
+    ],
+  ];
+  it.each(cases)(
+    "%s: one message per problem, exit 1, no stack trace, no path of the machine, no stale cdk.tf.json",
+    (_name, code, message) => {
+      const outdir = path.join(tempDir(), "cdktf.out");
+      expect(runApp(2, outdir).status).toBe(0);
+      const r = runApp(2, outdir, code);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).toMatch(/Synth failed: lab-a\S* cannot be built; no cdk\.tf\.json was written\.\n$/);
+      expect(r.stderr + r.stdout).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      expect(r.stderr + r.stdout).not.toContain(PROJECT);
+      expect(r.stderr + r.stdout).not.toContain("/tmp/");
+      for (const s of ["lab-a", "lab-b"])
+        expect(fs.existsSync(path.join(outdir, "stacks", s, "cdk.tf.json"))).toBe(false);
+    },
+  );
 });
 
 describe("synth without Terraform installed", () => {

@@ -657,6 +657,21 @@ const CASES: Case[] = [
     ...cfg("groups[0].rollout.from", /base 'goldn' is not declared under bases; did you mean 'golden'\?/),
   },
   {
+    name: "rollout between a Linux and a Windows base of a customized group",
+    files: lab((e) => {
+      e.bases.win = { vm: "win-vm", snapshot: "s2", manageSnapshot: true, guestOs: "windows" };
+      group(e).base = "win";
+      group(e).namePattern = "w-{nn}";
+      group(e).customization = { ipv4: "dhcp" };
+      group(e).rollout = { from: "golden", moved: 1 };
+    }),
+    ...cfg(
+      "groups[0].rollout.from",
+      /rollout from base 'golden' \(linux\) to base 'win' \(windows\) changes the guest customization of every member/,
+      /roll only between bases of one guestOs, or move to the other OS with a new group/,
+    ),
+  },
+  {
     name: "rollout moving more members than the group has",
     files: lab((e) => {
       e.bases.next = { vm: "next-vm", snapshot: "s2", manageSnapshot: true };

@@ -347,6 +347,44 @@ describe("why a clone is replaced", () => {
     expect(done.rollouts.map((r) => r.kind)).toEqual(["finished"]);
   });
 
+  it("a member added before a rollout's wave moves a member back to the old base, and the review warns with the fix", () => {
+    const members = (names: string[]) => {
+      const e = lab(true) as any;
+      e.groups = [{ ...e.groups[2], members: names, rollout: { from: "linux-v1", moved: 1 } }];
+      delete e.groups[0].count;
+      return e;
+    };
+    const cwd = repoWith(
+      { "lab.yaml": YAML.stringify(members(["app-02", "app-03"])) },
+      { "lab.yaml": YAML.stringify(members(["app-01", "app-02", "app-03"])) },
+    );
+    const r = runReview({ since: "HEAD~1", cwd, dir: "environments" });
+    const e = r.review.environments[0];
+    expect(lines(e.replaced)).toEqual(["app/app-02: rollout moved it back to base `linux-v1`"]);
+    expect(lines(e.created)).toEqual(["app/app-01: "]);
+    expect(r.markdown).toContain(
+      "> In `app`, app-02 goes back to the old base and is replaced: a rollout moves its first `moved` members by " +
+        "member number, so a member added or removed before them shifts the waves; raise `rollout.moved` by 1 to " +
+        "keep it on the new base, or add and remove members only before or after a rollout.",
+    );
+    expect(r.markdown).toContain("replaces 1 clone (1 for a rollout wave moving back)");
+    // A plain next wave has no such warning.
+    const wave = runReview({
+      since: "HEAD~1",
+      cwd: repoWith(
+        { "lab.yaml": YAML.stringify(members(["app-02", "app-03"])) },
+        {
+          "lab.yaml": YAML.stringify({
+            ...members(["app-02", "app-03"]),
+            groups: [{ ...members(["app-02", "app-03"]).groups[0], rollout: { from: "linux-v1", moved: 2 } }],
+          }),
+        },
+      ),
+      dir: "environments",
+    });
+    expect(wave.markdown).not.toContain("[!WARNING]");
+  });
+
   it("a changed address or customization replaces the clone; a VM that changes group is destroyed and created", () => {
     const before = base();
     before.groups[0].customization = {

@@ -5,7 +5,7 @@ import { IConstruct } from "constructs";
 import type { AppModel, BaseModel, GroupModel, Limits, Suppression } from "../model/types";
 import { ALL_RULES, isRuleId, printFinding, RULE_IDS, runRules, type Finding, type Rule } from "../rules";
 import { checkLimits } from "../model/validate";
-import { LinkedCloneError } from "./errors";
+import { errorMode, failWith, setErrorMode } from "./errors";
 
 /** What a construct registers: a plain description of itself, built when the rules run. */
 export interface CheckedBase {
@@ -53,9 +53,8 @@ export interface LinkedCloneChecksOptions {
   readonly onError?: OnRuleError;
 }
 
-function assertLimits(where: string, limits: Limits): void {
-  const problems = checkLimits({ ...limits });
-  if (problems.length) throw new LinkedCloneError(where, problems);
+function assertLimits(scope: IConstruct, limits: Limits): void {
+  failWith(scope, checkLimits({ ...limits }));
 }
 
 /**
@@ -90,14 +89,16 @@ export class LinkedCloneChecks {
    */
   public static suppress(scope: IConstruct, rule: string, reason: string): void {
     if (!isRuleId(rule)) {
-      throw new LinkedCloneError(scope.node.path, [
+      failWith(scope, [
         { field: "suppress", message: `cannot suppress unknown rule '${rule}'; known rules: ${RULE_IDS.join(", ")}` },
       ]);
+      return;
     }
     if (reason.trim() === "") {
-      throw new LinkedCloneError(scope.node.path, [
+      failWith(scope, [
         { field: "suppress", message: `suppression of '${rule}' needs a reason; say why the finding does not apply` },
       ]);
+      return;
     }
     scope.node.addMetadata(SUPPRESSION_METADATA, { rule, reason: reason.trim() } satisfies Suppression);
     LinkedCloneChecks.of(scope).changed();
@@ -112,7 +113,7 @@ export class LinkedCloneChecks {
 
   /** Overrides the rule defaults for every chain with clones in `stack`. */
   public static setLimits(stack: TerraformStack, limits: Limits): void {
-    assertLimits(stack.node.path, limits);
+    assertLimits(stack, limits);
     const checks = LinkedCloneChecks.of(stack);
     checks.stackLimits.set(stack, { ...limits });
     checks.changed();
@@ -129,10 +130,14 @@ export class LinkedCloneChecks {
   private cached?: { findings: Finding[]; model: AppModel };
   private reported = false;
 
-  private constructor(private readonly root: IConstruct) {}
+  private constructor(private readonly root: IConstruct) {
+    setErrorMode(root, () => this.options.onError);
+  }
 
   private configure(options: LinkedCloneChecksOptions): void {
-    if (options.limits) assertLimits(this.root.node.path || "app", options.limits);
+    // How errors end is known first, so that bad limits end that way too.
+    if (options.onError) this.options = { ...this.options, onError: options.onError };
+    if (options.limits) assertLimits(this.root, options.limits);
     this.options = { ...this.options, ...options };
     this.changed();
   }
@@ -177,9 +182,10 @@ export class LinkedCloneChecks {
     for (const { key, what } of wanted) {
       const owner = this.claims.get(key);
       if (owner !== undefined && owner !== group.node.path) {
-        throw new LinkedCloneError(group.node.path, [
+        failWith(group, [
           { field: "", message: `collides with ${owner}: both would make ${what}; give one of the groups another id` },
         ]);
+        return;
       }
     }
     for (const { key } of wanted) this.claims.set(key, group.node.path);
@@ -225,12 +231,7 @@ export class LinkedCloneChecks {
 
   /** How a rule error ends synth. */
   public get onError(): OnRuleError {
-    if (this.options.onError) return this.options.onError;
-    const underTest =
-      process.env.JEST_WORKER_ID !== undefined ||
-      process.env.VITEST !== undefined ||
-      this.root.node.tryGetContext("cdktfVersion") === "stubbed";
-    return underTest ? "throw" : "exit";
+    return errorMode(this.root);
   }
 
   /**

@@ -188,6 +188,12 @@ export function checkGroup(g: GroupInput): GroupCheck {
       "rollout.from",
       `rollout.from names the group's own base '${g.base.name}'; name the old base the group moves from, or delete rollout`,
     );
+  } else if (g.rollout && g.customization && g.rollout.from.guestOs !== g.base.guestOs) {
+    // One group has one clone.customize block: linux_options or windows_options for every member.
+    add(
+      "rollout.from",
+      `rollout from base '${g.rollout.from.name}' (${g.rollout.from.guestOs}) to base '${g.base.name}' (${g.base.guestOs}) changes the guest customization of every member, so the members that stay on '${g.rollout.from.name}' would be replaced too and customized as the other OS; roll only between bases of one guestOs, or move to the other OS with a new group (add it, then lower the old group's count)`,
+    );
   }
   const plan = planMembers({
     group: g.name,

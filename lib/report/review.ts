@@ -65,6 +65,7 @@ export interface ReplaceReason {
     | "generation"
     | "member-generation"
     | "rollout"
+    | "rollout-back"
     | "base"
     | "source-vm"
     | "snapshot"
@@ -438,7 +439,7 @@ export function replaceReasons(ga: GroupModel, ma: MemberModel, gb: GroupModel, 
       if (inRollout(gb) && bb.name === gb.base.name && ba.name === gb.rollout!.from.name) {
         reasons.push({ kind: "rollout", text: `rollout wave moved it to base ${code(bb.name)}` });
       } else if (inRollout(gb) && bb.name === gb.rollout!.from.name) {
-        reasons.push({ kind: "rollout", text: `rollout moved it back to base ${code(bb.name)}` });
+        reasons.push({ kind: "rollout-back", text: `rollout moved it back to base ${code(bb.name)}` });
       } else {
         reasons.push({ kind: "base", text: `base changed ${code(ba.name)} → ${code(bb.name)}` });
       }
@@ -785,12 +786,39 @@ function environmentSection(e: EnvironmentReview): string[] {
       "",
     );
   }
+  out.push(...movedBackWarning(e));
   if (e.findingsAdded.length || e.findingsFixed.length) {
     out.push("#### Findings", "");
     if (e.findingsAdded.length) out.push("New:", "", ...e.findingsAdded.map(findingLine), "");
     if (e.findingsFixed.length) out.push("Fixed (gone):", "", ...e.findingsFixed.map(findingLine), "");
   }
   return out;
+}
+
+/**
+ * A rollout's waves are its first `moved` members by member number, so adding or removing a
+ * member numbered before them shifts the waves: members already moved go back to the old base.
+ * That is rarely meant; say so, with the `moved` that keeps them where they are.
+ */
+function movedBackWarning(e: EnvironmentReview): string[] {
+  const byGroup = new Map<string, string[]>();
+  for (const c of e.replaced) {
+    if (!c.reasons.some((r) => r.kind === "rollout-back")) continue;
+    byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c.member]);
+  }
+  const lines: string[] = [];
+  for (const [group, names] of [...byGroup.entries()].sort(([x], [y]) => cmp(x, y))) {
+    const them = names.length === 1 ? "it" : "them";
+    lines.push(
+      `> [!WARNING]`,
+      `> In ${code(group)}, ${nameList(names)} ${names.length === 1 ? "goes" : "go"} back to the old base and ` +
+        `${names.length === 1 ? "is" : "are"} replaced: a rollout moves its first \`moved\` members by member number, ` +
+        `so a member added or removed before them shifts the waves; raise \`rollout.moved\` by ${names.length} to keep ${them} ` +
+        "on the new base, or add and remove members only before or after a rollout.",
+      "",
+    );
+  }
+  return lines;
 }
 
 function chainCell(x: BaseState | undefined, y: BaseState | undefined): string {
@@ -846,6 +874,7 @@ const REASON_WORDS: Record<ReplaceReason["kind"], string> = {
   generation: "a raised group generation",
   "member-generation": "a raised member generation",
   rollout: "a rollout wave",
+  "rollout-back": "a rollout wave moving back",
   base: "a changed base",
   "source-vm": "a changed source VM",
   snapshot: "a new base snapshot",
