@@ -58,12 +58,14 @@ export { YamlLocator, parseFieldPath, type Position } from "./config/locate";
 export {
   displayPath,
   environmentFiles,
+  intendedStackNames,
   loadEnvironment,
   parseEnvironment,
   parseEnvironmentWithPositions,
   stackNameOf,
   type LoadedEnvironment,
 } from "./config/loader";
+export { sharedStateProblems, stateIdentity, type StateIdentity } from "./config/shared-state";
 export {
   environmentSchema,
   type BackendSpec,

@@ -8,13 +8,14 @@ import {
   environmentFiles,
   formatProblem,
   hasErrors,
+  intendedStackNames,
   LinkedCloneChecks,
   loadEnvironment,
   printFinding,
   renderReport,
   REPORT_FILE,
+  sharedStateProblems,
   sortProblems,
-  stackNameOf,
   summarize,
   writeFindings,
   type Finding,
@@ -43,16 +44,10 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
       else throw e;
     }
   }
+  // Across files: two environments must not share one Terraform state.
+  all.push(...sharedStateProblems(envs));
   if (all.length) throw new ConfigError(sortProblems(all));
   return envs;
-}
-
-/** The stack names of the environment files of a folder (whether or not they load). */
-function environmentNames(dir: string): string[] {
-  return environmentFiles(dir).files.flatMap((f) => {
-    const { name } = stackNameOf(f);
-    return name ? [name] : [];
-  });
 }
 
 /** The folder cdktf writes to: the given one, else CDKTF_OUTDIR (set by the cdktf CLI), else cdktf.out. */
@@ -90,20 +85,11 @@ function removeStaleOutputs(outdir: string, names: readonly string[], err: Out):
   }
 }
 
-/**
- * A file path for findings, which are written into output files: relative to the working
- * directory, or for a file outside it, its folder's name and its own (never absolute, so the
- * output is the same wherever the project is).
- */
-function findingFile(file: string): string {
-  return path.isAbsolute(file) ? path.posix.join(path.basename(path.dirname(file)), path.basename(file)) : file;
-}
-
 /** Where a finding points in its environment file, from the construct path of its group or base and its field. */
 export function locateFinding(f: Finding, stacks: readonly EnvironmentStack[]): Finding {
   const stack = stacks.find((s) => s.node.id === f.stack);
   if (!stack) return f;
-  const file = findingFile(stack.file);
+  const file = displayPath(stack.file);
   const prefix = stack.fieldOf(f.path);
   if (prefix === undefined) return { ...f, location: { file, line: 1, column: 1 } };
   const fields = (f.field ?? "").split("|").map((x) => (x ? (prefix ? `${prefix}.${x}` : x) : prefix));
@@ -205,7 +191,7 @@ function synthIn(
         if (annotate) out(annotate.problem(p));
         else err(`  ${formatProblem(p)}`);
       }
-      if (reportMode !== "print") removeStaleOutputs(outputDir(outdir), environmentNames(dir), err);
+      if (reportMode !== "print") removeStaleOutputs(outputDir(outdir), intendedStackNames(dir), err);
       return { exitCode: 1, findings: [], problems: e.problems };
     }
     throw e;
@@ -245,7 +231,7 @@ function synthIn(
     const distinct = new Set(findings.filter((f) => f.severity === "error").map((f) => f.message)).size;
     err(`Synth failed: ${distinct} error finding(s) in ${failing.join(", ")}; no cdk.tf.json was written.`);
     if (checks.strict) err("LINKED_CLONES_STRICT=1: warnings count as errors.");
-    removeStaleOutputs(app.outdir, environmentNames(dir), err);
+    removeStaleOutputs(app.outdir, intendedStackNames(dir), err);
     return { exitCode: 1, findings };
   }
   app.synth();

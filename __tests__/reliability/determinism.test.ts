@@ -124,8 +124,8 @@ describe("deterministic output", () => {
   });
 
   it("gives the same bytes in-process as the CLI, and again on a second run (no state carried between runs)", () => {
-    const first = synthFolder(path.join(a.root, "environments"));
-    const second = synthFolder(path.join(a.root, "environments"));
+    const first = synthFolder(path.join(a.root, "environments"), { cwd: a.root });
+    const second = synthFolder(path.join(a.root, "environments"), { cwd: a.root });
     expect(first.exitCode).toBe(0);
     const t1 = readTree(first.outdir);
     const t2 = readTree(second.outdir);

@@ -54,11 +54,17 @@ export interface SynthRun extends RunResult {
  * Runs the real synth in-process over a folder of environment files, into a fresh
  * outdir, capturing what it prints. Never throws: a throw is returned in `thrown`.
  */
-export function synthFolder(dir: string, options: { outdir?: string; report?: "write" | "print" } = {}): SynthRun {
+export function synthFolder(
+  dir: string,
+  options: { outdir?: string; report?: "write" | "print"; cwd?: string } = {},
+): SynthRun {
   const outdir = options.outdir ?? path.join(tempDir("lc-out-"), "cdktf.out");
   const out: string[] = [];
   const err: string[] = [];
   const all: string[] = [];
+  // Paths in messages and output are relative to the working directory: run where the CLI would.
+  const cwd = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
   try {
     const r = runSynth({
       dir,
@@ -70,6 +76,8 @@ export function synthFolder(dir: string, options: { outdir?: string; report?: "w
     return { ...r, dir, outdir, out, err, printed: all.join("\n") };
   } catch (e) {
     return { exitCode: NaN, findings: [], dir, outdir, out, err, printed: all.join("\n"), thrown: e };
+  } finally {
+    process.chdir(cwd);
   }
 }
 

@@ -31,6 +31,53 @@ describe("stale output", () => {
     );
   });
 
+  it.each([
+    ["renamed to b.Yaml", (dir: string) => fs.renameSync(path.join(dir, "b.yaml"), path.join(dir, "b.Yaml"))],
+    [
+      "renamed to 'b.yaml ' (a trailing space)",
+      (dir: string) => fs.renameSync(path.join(dir, "b.yaml"), path.join(dir, "b.yaml ")),
+    ],
+    ["renamed to B.yaml", (dir: string) => fs.renameSync(path.join(dir, "b.yaml"), path.join(dir, "B.yaml"))],
+    [
+      "moved into a subfolder",
+      (dir: string) => {
+        fs.mkdirSync(path.join(dir, "prod"));
+        fs.renameSync(path.join(dir, "b.yaml"), path.join(dir, "prod", "b.yaml"));
+      },
+    ],
+  ])("a file %s fails synth naming it, and its earlier cdk.tf.json goes too", (name, change) => {
+    const dir = writeFiles(tempDir("lc-stale-"), twoEnvs());
+    const good = synthFolder(dir);
+    expect(outputs(good.outdir)).toEqual(["a", "b"]);
+    change(dir);
+    const bad = synthFolder(dir, { outdir: good.outdir });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.err.join("\n")).toMatch(
+      name === "renamed to B.yaml"
+        ? /'B\.yaml' does not make a valid stack name/
+        : name === "moved into a subfolder"
+          ? /prod: is a folder with 'b\.yaml', but environment files are read from .* itself, so it would be skipped/
+          : /'b\.(Yaml|yaml )' would be skipped; rename it to b\.yaml/,
+    );
+    expect(outputs(good.outdir)).toEqual([]);
+  });
+
+  it("names files outside the working directory by a relative path that resolves from it, never an absolute one", () => {
+    const dir = writeFiles(tempDir("lc-paths-"), {
+      ...twoEnvs(),
+      "b.yaml": toYaml(changed(validEnv({ datacenter: "DCB" }), (e) => (e.groups[0].count = 0))),
+    });
+    const bad = synthFolder(dir);
+    expect(bad.exitCode).toBe(1);
+    const shown = path.relative(process.cwd(), path.join(dir, "b.yaml"));
+    expect(shown.startsWith("..")).toBe(true);
+    expect(bad.err[1]).toBe(
+      `  ${shown}:29:5: groups[0].count: count 0 is out of range; use a whole number from 1 to 10000`,
+    );
+    expect(fs.existsSync(path.resolve(shown))).toBe(true);
+    expect(bad.printed.split(/\s/).filter((w) => path.isAbsolute(w))).toEqual([]);
+  });
+
   it("a rule error in one environment removes the other environments' earlier cdk.tf.json too", () => {
     const dir = writeFiles(tempDir("lc-stale-"), twoEnvs());
     const good = synthFolder(dir);

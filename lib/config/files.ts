@@ -9,9 +9,15 @@ export const MAX_FILE_BYTES = 1024 * 1024;
 /** Stack names come from file names and become folder names: keep them plain. */
 const STACK_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 
+/**
+ * A path as messages and output files show it: relative to the working directory, so that it
+ * resolves where the command ran (`../labs/lab.yaml` for a folder beside it), never absolute
+ * (on another drive, where no relative path exists, the folder's name and the file's).
+ */
 export function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+  if (rel === "") return ".";
+  return path.isAbsolute(rel) ? path.join(path.basename(path.dirname(file)), path.basename(file)) : rel;
 }
 
 /** Stack name of an environment file, or a problem naming the fix. */
@@ -97,13 +103,27 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
   for (const entry of entries) {
     if (entry.startsWith(".")) continue;
     const full = path.join(dir, entry);
-    const ext = path.extname(entry);
-    if (ext === ".yaml") files.push(full);
-    else if (/^\.ya?ml$/i.test(ext)) {
+    if (entry.endsWith(".yaml")) {
+      files.push(full); // a folder named *.yaml is reported when it is read
+      continue;
+    }
+    if (isFolder(full)) {
+      const inside = yamlLike(full);
+      if (inside.length) {
+        problems.push({
+          file: displayPath(full),
+          field: "",
+          message: `is a folder with ${inside.map((f) => `'${f}'`).join(", ")}, but environment files are read from ${shown} itself, so ${inside.length === 1 ? "it" : "they"} would be skipped; move ${inside.length === 1 ? "it" : "them"} up into ${shown}, or the folder out of it`,
+        });
+      }
+      continue;
+    }
+    const name = nearMiss(entry);
+    if (name !== undefined) {
       problems.push({
         file: displayPath(full),
         field: "",
-        message: `environment files end in .yaml (lower case), so this one would be skipped; rename it to ${entry.slice(0, -ext.length)}.yaml`,
+        message: `environment files end in .yaml (lower case, nothing after it), so '${entry}' would be skipped; rename it to ${name}`,
       });
     }
   }
@@ -115,4 +135,52 @@ export function environmentFiles(dir: string): { files: string[]; problems: Prob
     });
   }
   return { files, problems };
+}
+
+/** A name that was probably meant as an environment file (`.yml`, `.YAML`, `.yaml ` ...): the name it should have. */
+function nearMiss(entry: string): string | undefined {
+  const m = /^(.*)\.ya?ml$/i.exec(entry.trim());
+  return m ? `${m[1].trim()}.yaml` : undefined;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The environment-like files directly in a folder. */
+function yamlLike(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((f) => !f.startsWith(".") && nearMiss(f) !== undefined)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The stack names the files of a folder stand for, including the files that do not load, are
+ * misnamed (`Lab.YAML` stands for `lab`) or sit in a subfolder: after a failed synth, the output
+ * of each is stale.
+ */
+export function intendedStackNames(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  // Files one folder down count too: a file moved into a subfolder is skipped, so its output is stale.
+  const all = entries.flatMap((e) => (isFolder(path.join(dir, e)) ? yamlLike(path.join(dir, e)) : [e]));
+  const names = all.flatMap((entry) => {
+    const file = nearMiss(entry);
+    const name = file?.slice(0, -".yaml".length).toLowerCase();
+    return name !== undefined && STACK_NAME.test(name) ? [name] : [];
+  });
+  return [...new Set(names)].sort();
 }

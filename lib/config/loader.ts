@@ -8,7 +8,7 @@ import { YamlLocator, type Position } from "./locate";
 import { ConfigError, fieldPath, showValue, sortProblems, type Problem } from "./problems";
 import { environmentSchema, type EnvironmentSpec } from "./schema";
 
-export { displayPath, environmentFiles, MAX_FILE_BYTES, stackNameOf } from "./files";
+export { displayPath, environmentFiles, intendedStackNames, MAX_FILE_BYTES, stackNameOf } from "./files";
 
 export interface LoadedEnvironment {
   /** Stack name: the file name without `.yaml`. */
