@@ -65,7 +65,7 @@ export {
   stackNameOf,
   type LoadedEnvironment,
 } from "./config/loader";
-export { sharedStateProblems, stateIdentity, type StateIdentity } from "./config/shared-state";
+export { sharedStateProblems } from "./config/shared-state";
 export {
   environmentSchema,
   type BackendSpec,

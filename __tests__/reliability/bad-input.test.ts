@@ -45,6 +45,25 @@ const labText = (edit: (text: string) => string): Files => ({ "lab.yaml": edit(t
 const group = (e: Env) => e.groups[0];
 const cfg = (field: string, ...words: RegExp[]) => ({ config: { file: "lab.yaml", field, words } });
 const rule = (id: string, ...words: RegExp[]) => ({ rule: { id, stack: "lab", words } });
+/** Two environments (other names, addresses and datacenter) with these backends; undefined: no backend field. */
+const twoStates = (a: unknown, b: unknown): Files => ({
+  "lab-a.yaml": toYaml(changed(validEnv({ net: 10 }), (e) => a !== undefined && (e.backend = a))),
+  "lab-b.yaml": toYaml(
+    changed(validEnv({ datacenter: "DC1", prefix: "api", net: 20 }), (e) => b !== undefined && (e.backend = b)),
+  ),
+});
+/** The shared-state problem on lab-a.yaml, naming lab-b.yaml with its position, and the fix. */
+const shared = (field: string, ...words: RegExp[]) => ({
+  config: {
+    file: "lab-a.yaml",
+    field,
+    words: [
+      /shares one Terraform state with \S*lab-b\.yaml:\d+:\d+: both keep it in /,
+      /so deploying one environment would plan to destroy the VMs of the other; give each environment its own /,
+      ...words,
+    ],
+  },
+});
 /** Lines of the valid environment's YAML: a line appended after it is line VALID_LINES + 1. */
 const VALID_LINES = toYaml(validEnv()).trimEnd().split("\n").length;
 /** The valid environment with an unclosed flow sequence in the cluster's hosts. */
@@ -690,6 +709,92 @@ const CASES: Case[] = [
     files: lab((e) => ((group(e).members = [{ name: "web-01", generation: 1.5 }]), delete group(e).count)),
     ...cfg("groups[0].members[0].generation", /generation 1\.5; use a whole number of 0 or more/),
   },
+  // --- two environments, one Terraform state ---------------------------------------------
+  {
+    name: "two pg backends without schemaName (both in terraform_remote_state)",
+    files: twoStates({ type: "pg" }, { type: "pg" }),
+    ...shared(
+      "backend.schemaName",
+      /PostgreSQL schema terraform_remote_state \(Terraform's default, as backend\.schemaName is not set\)/,
+      /its own schemaName, e\.g\. schemaName: lab_a in lab-a\.yaml, schemaName: lab_b in lab-b\.yaml/,
+    ),
+  },
+  {
+    name: "pg: schemaName terraform_remote_state and one without schemaName",
+    files: twoStates({ type: "pg", schemaName: "terraform_remote_state" }, { type: "pg" }),
+    ...shared("backend.schemaName", /PostgreSQL schema terraform_remote_state of the database in PG_CONN_STR/),
+  },
+  {
+    name: "two local backends with one path",
+    files: twoStates({ type: "local", path: "state/shared.tfstate" }, { type: "local", path: "state/shared.tfstate" }),
+    ...shared(
+      "backend.path",
+      /the local state file state\/shared\.tfstate/,
+      /its own path, e\.g\. path: state\/lab-a\.tfstate in lab-a\.yaml, path: state\/lab-b\.tfstate in lab-b\.yaml/,
+    ),
+  },
+  {
+    name: "two local paths written differently for one file",
+    files: twoStates({ type: "local", path: "state/lab.tfstate" }, { type: "local", path: "./state/x/../lab.tfstate" }),
+    ...shared("backend.path", /the local state file state\/lab\.tfstate/),
+  },
+  {
+    name: "a local path equal to another environment's default path",
+    files: twoStates(undefined, { type: "local", path: "state/lab-a.tfstate" }),
+    ...shared(
+      "backend.path",
+      /the local state file state\/lab-a\.tfstate \(the default, as backend\.path is not set\)/,
+      /keep the default state\/lab-a\.tfstate in lab-a\.yaml, path: state\/lab-b\.tfstate in lab-b\.yaml/,
+    ),
+  },
+  {
+    name: "two s3 backends with one bucket and key (one region given)",
+    files: twoStates(
+      { type: "s3", bucket: "tf-state", key: "labs/lab.tfstate" },
+      { type: "s3", bucket: "tf-state", key: "labs/lab.tfstate", region: "eu-west-1" },
+    ),
+    ...shared(
+      "backend.key",
+      /the S3 object s3:\/\/tf-state\/labs\/lab\.tfstate,/,
+      /its own key, e\.g\. key: labs\/lab-a\.tfstate in lab-a\.yaml, key: labs\/lab-b\.tfstate in lab-b\.yaml/,
+    ),
+  },
+  {
+    name: "two s3 backends with one bucket, key and endpoint",
+    files: twoStates(
+      { type: "s3", bucket: "tf-state", key: "lab.tfstate", endpoints: { s3: "https://MinIO.example.com:443/" } },
+      { type: "s3", bucket: "tf-state", key: "lab.tfstate", endpoints: { s3: "https://minio.example.com" } },
+    ),
+    ...shared("backend.key", /s3:\/\/tf-state\/lab\.tfstate at https:\/\/minio\.example\.com\//, /key: lab-a\.tfstate/),
+  },
+  {
+    name: "two remote backends with one organization and workspace",
+    files: twoStates(
+      { type: "remote", organization: "infra", workspaces: { name: "lab" } },
+      { type: "remote", hostname: "App.Terraform.io", organization: "infra", workspaces: { name: "lab" } },
+    ),
+    ...shared(
+      "backend.workspaces.name",
+      /the workspace lab of organization infra on app\.terraform\.io/,
+      /workspaces: \{ name: lab-a \} in lab-a\.yaml/,
+    ),
+  },
+  {
+    name: "two remote backends with one workspace prefix",
+    files: twoStates(
+      { type: "remote", organization: "infra", workspaces: { prefix: "lab-" } },
+      { type: "remote", organization: "infra", workspaces: { prefix: "lab-" } },
+    ),
+    ...shared("backend.workspaces.prefix", /the workspaces with prefix lab- of organization infra/),
+  },
+  {
+    name: "two http backends with one address",
+    files: twoStates(
+      { type: "http", address: "https://State.example.com:443/labs/lab?token=t0p" },
+      { type: "http", address: "https://state.example.com/labs/lab?token=t0p" },
+    ),
+    ...shared("backend.address", /the state address https:\/\/state\.example\.com\/labs\/lab\?\.\.\., so/),
+  },
 ];
 
 /** Same VM names in the same datacenter from two files: the vm-name rule, in both stacks. */
@@ -827,6 +932,94 @@ describe("every bad input is answered", () => {
     const bad = synthFolder(dir, { outdir: good.outdir });
     expect(bad.exitCode).toBe(1);
     expect(walkFiles(bad.outdir)).not.toContain("stacks/lab/cdk.tf.json");
+  });
+
+  it("two environments in one state: the problem on both files, each naming the other, and nothing else", () => {
+    const r = synthFolder(writeFiles(tempDir("lc-bad-"), twoStates({ type: "pg" }, { type: "pg" })));
+    expect(r.exitCode).toBe(1);
+    expect(r.err.map((l) => l.replace(/\S*\/(lab-[ab]\.yaml)/g, "$1"))).toEqual([
+      "Environment files have 2 problems; nothing was written:",
+      "  lab-a.yaml:39:1: backend.schemaName: shares one Terraform state with lab-b.yaml:39:1: both keep it in the PostgreSQL schema terraform_remote_state (Terraform's default, as backend.schemaName is not set) of the database in PG_CONN_STR, so deploying one environment would plan to destroy the VMs of the other; give each environment its own schemaName, e.g. schemaName: lab_a in lab-a.yaml, schemaName: lab_b in lab-b.yaml",
+      "  lab-b.yaml:39:1: backend.schemaName: shares one Terraform state with lab-a.yaml:39:1: both keep it in the PostgreSQL schema terraform_remote_state (Terraform's default, as backend.schemaName is not set) of the database in PG_CONN_STR, so deploying one environment would plan to destroy the VMs of the other; give each environment its own schemaName, e.g. schemaName: lab_b in lab-b.yaml, schemaName: lab_a in lab-a.yaml",
+    ]);
+  });
+
+  it("three environments in one state: each names the other two", () => {
+    const files = {
+      ...twoStates({ type: "local", path: "state/lab.tfstate" }, { type: "local", path: "state/lab.tfstate" }),
+      "lab-c.yaml": toYaml(
+        changed(
+          validEnv({ datacenter: "DC2", prefix: "db", net: 30 }),
+          (e) => (e.backend = { type: "local", path: "state/lab.tfstate" }),
+        ),
+      ),
+    };
+    const r = synthFolder(writeFiles(tempDir("lc-bad-"), files));
+    expect(r.exitCode).toBe(1);
+    const lines = r.err.slice(1).map((l) => l.replace(/\S*\/(lab-[abc]\.yaml)/g, "$1"));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(
+      /^ {2}lab-c\.yaml:\d+:\d+: backend\.path: shares one Terraform state with lab-a\.yaml:\d+:\d+, lab-b\.yaml:\d+:\d+: all keep it in the local state file state\/lab\.tfstate, so deploying one environment would plan to destroy the VMs of the others; /,
+    );
+  });
+
+  it("a shared state removes a stale cdk.tf.json of an earlier good synth", () => {
+    const dir = writeFiles(
+      tempDir("lc-bad-"),
+      twoStates({ type: "pg", schemaName: "a" }, { type: "pg", schemaName: "b" }),
+    );
+    const good = synthFolder(dir);
+    expect(good.exitCode).toBe(0);
+    expect(walkFiles(good.outdir)).toEqual(
+      expect.arrayContaining(["stacks/lab-a/cdk.tf.json", "stacks/lab-b/cdk.tf.json"]),
+    );
+    writeFiles(dir, twoStates({ type: "pg", schemaName: "a" }, { type: "pg", schemaName: "a" }));
+    const bad = synthFolder(dir, { outdir: good.outdir });
+    expect(bad.exitCode).toBe(1);
+    expect(walkFiles(bad.outdir).filter((f) => f.endsWith("cdk.tf.json"))).toEqual([]);
+  });
+
+  it.each([
+    ["pg", { type: "pg", schemaName: "lab_a" }, { type: "pg", schemaName: "lab_b" }],
+    ["pg, one default", { type: "pg" }, { type: "pg", schemaName: "lab_b" }],
+    ["local defaults", undefined, undefined],
+    ["local paths", { type: "local", path: "state/a.tfstate" }, { type: "local", path: "state/b.tfstate" }],
+    [
+      "s3 keys",
+      { type: "s3", bucket: "tf", key: "labs/a.tfstate" },
+      { type: "s3", bucket: "tf", key: "labs/b.tfstate" },
+    ],
+    [
+      "s3 regions",
+      { type: "s3", bucket: "tf", key: "lab.tfstate", region: "eu-west-1" },
+      { type: "s3", bucket: "tf", key: "lab.tfstate", region: "us-east-1" },
+    ],
+    [
+      "s3 endpoints",
+      { type: "s3", bucket: "tf", key: "lab.tfstate", endpoints: { s3: "https://minio-a.example.com" } },
+      { type: "s3", bucket: "tf", key: "lab.tfstate", endpoints: { s3: "https://minio-b.example.com" } },
+    ],
+    [
+      "remote workspaces",
+      { type: "remote", organization: "infra", workspaces: { name: "lab-a" } },
+      { type: "remote", organization: "infra", workspaces: { name: "lab-b" } },
+    ],
+    [
+      "remote organizations",
+      { type: "remote", organization: "infra", workspaces: { name: "lab" } },
+      { type: "remote", organization: "training", workspaces: { name: "lab" } },
+    ],
+    [
+      "http addresses",
+      { type: "http", address: "https://state.example.com/lab-a" },
+      { type: "http", address: "https://state.example.com/lab-b" },
+    ],
+  ])("two environments with distinct backends of one type (%s): synth passes", (_name, a, b) => {
+    const r = synthFolder(writeFiles(tempDir("lc-ok-"), twoStates(a, b)));
+    expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({ exitCode: 0, printed: r.printed });
+    expect(walkFiles(r.outdir)).toEqual(
+      expect.arrayContaining(["stacks/lab-a/cdk.tf.json", "stacks/lab-b/cdk.tf.json"]),
+    );
   });
 
   it("reports every problem of every file at once, not only the first", () => {
