@@ -109,7 +109,9 @@ function buildSide(label: string, dir: string, shown: (text: string) => string, 
 /** Replaces every occurrence of a folder's path (as given and as the real path) in a text. */
 function replacePrefix(text: string, dirs: readonly string[], by: string): string {
   let out = text;
-  for (const d of dirs) {
+  // Messages name files relative to the working directory (displayPath): replace that form first.
+  const forms = dirs.flatMap((d) => (d ? [path.relative(process.cwd(), d), d] : []));
+  for (const d of [...new Set(forms)].sort((a, b) => b.length - a.length)) {
     if (!d) continue;
     out = out.split(`${d}${path.sep}`).join(`${by}/`);
     out = out.split(d).join(by);

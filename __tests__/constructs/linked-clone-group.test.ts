@@ -379,7 +379,35 @@ describe("LinkedCloneGroup constructor errors", () => {
     [
       "a too small IPv4 range",
       { count: 3, customization: { ipv4: { range: "10.0.0.10-10.0.0.11", prefixLength: 24, gateway: "10.0.0.1" } } },
-      "lab/web: customization.ipv4.range: IPv4 range 10.0.0.10-10.0.0.11 has 2 addresses but the group needs 3; widen the range or lower count",
+      "lab/web: customization.ipv4.range: IPv4 range 10.0.0.10-10.0.0.11 has 2 addresses but count 3 needs 3; widen the range at its end (10.0.0.10-10.0.0.12; moving its start would re-address every member), or lower count",
+    ],
+    [
+      "members numbered past the range",
+      {
+        count: undefined,
+        members: ["web-1", "web-7", "web-12"],
+        customization: { ipv4: { range: "10.0.0.10-10.0.0.19", prefixLength: 24, gateway: "10.0.0.1" } },
+      },
+      "lab/web: customization.ipv4.range: IPv4 range 10.0.0.10-10.0.0.19 has 10 addresses, too few for 'web-12' (number 12): member n gets the range's nth address; widen the range at its end (10.0.0.10-10.0.0.21; moving its start would re-address every member), or give it ipv4",
+    ],
+    [
+      "a member numbered 0",
+      {
+        count: undefined,
+        members: ["web-0", "web-1"],
+        customization: { ipv4: { range: "10.0.0.10-10.0.0.19", prefixLength: 24, gateway: "10.0.0.1" } },
+      },
+      "lab/web: members[0]: member 'web-0' has number 0, but member numbers pick addresses from 1 (the first address of range 10.0.0.10-10.0.0.19); rename it to start at 1, or give it ipv4",
+    ],
+    [
+      "a range past a /28 network",
+      { customization: { ipv4: { range: "10.0.0.2-10.0.0.20", prefixLength: 28, gateway: "10.0.0.1" } } },
+      "lab/web: customization.ipv4.range: range 10.0.0.2-10.0.0.20 spans more than the network 10.0.0.0/28; keep it within 10.0.0.2-10.0.0.14, or fix prefixLength",
+    ],
+    [
+      "a range in a /32 network",
+      { customization: { ipv4: { range: "10.0.0.2-10.0.0.20", prefixLength: 32, gateway: "10.0.0.2" } } },
+      "lab/web: customization.ipv4.range: range 10.0.0.2-10.0.0.20 spans more than the network 10.0.0.2/32; 10.0.0.2/32 has no host addresses for clones; fix prefixLength to the network's (e.g. 24)",
     ],
     [
       "a bad prefix length",

@@ -135,10 +135,9 @@ export function crossCheck(spec: Parts, file: string): Problem[] {
     const check = checkGroup({
       ...values,
       name,
-      base: { name: g.base, guestOs: base?.guestOs ?? "linux" },
-      ...(rollout
-        ? { rollout: { from: { name: rollout.from, guestOs: from?.guestOs ?? "linux" }, moved: rollout.moved } }
-        : {}),
+      // A base that did not parse (or is not declared) has its own problem: its OS is unknown here.
+      base: { name: g.base, guestOs: base?.guestOs },
+      ...(rollout ? { rollout: { from: { name: rollout.from, guestOs: from?.guestOs }, moved: rollout.moved } } : {}),
       clusters: spec.clusters ?? {},
     });
     const skipped = spec.skipped?.get(i);

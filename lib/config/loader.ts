@@ -40,7 +40,21 @@ export function parseEnvironmentWithPositions(
     );
     throw new ConfigError(problems);
   }
+  if (/\r(?!\n)/.test(text)) {
+    const line = text.slice(0, text.search(/\r(?!\n)/)).split(/\r\n|\n/).length;
+    problems.push({
+      file,
+      field: "",
+      line,
+      column: 1,
+      message:
+        "the file has classic Mac line endings (a carriage return without a line feed), which YAML does not read as line breaks; save it with LF (or CRLF) line endings (e.g. tr '\\r' '\\n')",
+    });
+    throw new ConfigError(problems);
+  }
   const doc = YAML.parseDocument(text, {
+    // `<<: *defaults` merge keys are read as YAML 1.1 tools read them.
+    merge: true,
     prettyErrors: true,
     uniqueKeys: true,
     strict: true,
@@ -96,6 +110,8 @@ export function parseEnvironmentWithPositions(
     );
     fail();
   }
+  for (const { at, problem } of hiddenCharacters(raw, [])) add(at, problem);
+  trimStrings(raw);
   const templates = findTemplates(raw, []);
   for (const at of templates) {
     add(
@@ -173,4 +189,60 @@ function dedupe(problems: Problem[]): Problem[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Fields of free text, where any character may be meant. */
+const FREE_TEXT = new Set(["annotation", "reason"]);
+
+/** Characters that cannot be seen, or look like another one, in names: each with its fix. */
+function hiddenCharacterProblem(value: string): string | undefined {
+  const m = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}|[\u2010-\u2015\u2212]/u.exec(value);
+  if (!m) return undefined;
+  const ch = m[0];
+  const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  const where = `at character ${[...value.slice(0, m.index)].length + 1} of '${value.replace(/[\p{Cc}\p{Cf}]/gu, "")}'`;
+  if (/[\u2010-\u2015\u2212]/u.test(ch)) {
+    return `holds '${ch}' (${code}) ${where}, which looks like '-' but is another character; type a plain '-'`;
+  }
+  if (/\p{Zs}/u.test(ch)) {
+    return `holds a non-breaking or other special space (${code}) ${where}, which looks like a space but is another character; type a plain space, or none`;
+  }
+  return `holds an invisible character (${code}) ${where}, often pasted from a chat or a document; retype the value`;
+}
+
+/** Field paths of keys and values (free text aside) holding hidden or look-alike characters. */
+function hiddenCharacters(value: unknown, at: PropertyKey[]): { at: string; problem: string }[] {
+  if (typeof value === "string") {
+    const last = at[at.length - 1];
+    if (typeof last === "string" && FREE_TEXT.has(last)) return [];
+    const problem = hiddenCharacterProblem(value);
+    return problem ? [{ at: fieldPath(at), problem }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => hiddenCharacters(v, [...at, i]));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => {
+      const problem = hiddenCharacterProblem(k);
+      return [
+        ...(problem ? [{ at: fieldPath([...at, k]), problem: `the key ${problem}` }] : []),
+        ...hiddenCharacters(v, [...at, k]),
+      ];
+    });
+  }
+  return [];
+}
+
+/**
+ * Drops the spaces around every text value: a name never has them, and what the checks see
+ * must be what is written to the output (`vm: " golden "` is the VM `golden`).
+ */
+function trimStrings(value: unknown): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => (typeof v === "string" ? (value[i] = v.trim()) : trimStrings(v)));
+  } else if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    for (const [k, v] of Object.entries(obj)) {
+      if (typeof v === "string") obj[k] = v.trim();
+      else trimStrings(v);
+    }
+  }
 }

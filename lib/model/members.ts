@@ -1,4 +1,4 @@
-import { ipv4Problem, ipv4RangeProblem, nthAddress, parseIpv4Range, rangeSize } from "./ipv4";
+import { formatIpv4, ipv4Problem, ipv4RangeProblem, nthAddress, parseIpv4Range, rangeSize } from "./ipv4";
 import { defaultPattern, duplicates, hasPlaceholder, namesFromCount, numberOfName, patternHint } from "./names";
 import type { MemberModel } from "./types";
 
@@ -168,10 +168,27 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
           `member '${m.name}' has no number in its name to pick an address from range ${input.range}; give it ipv4, or a name ending in a number`,
         );
       }
-      if (noNumber.length < short.length) {
+      // Addresses go by member number: member n gets the range's nth address.
+      const zero = short.filter((m) => m.number === 0);
+      for (const m of zero) {
+        add(
+          `members[${members.indexOf(m)}]`,
+          `member '${m.name}' has number 0, but member numbers pick addresses from 1 (the first address of range ${input.range}); rename it to start at 1, or give it ipv4`,
+        );
+      }
+      const past = short.filter((m) => m.number !== undefined && m.number > 0);
+      if (past.length) {
+        const wider = `${formatIpv4(range.first)}-${formatIpv4(range.first + needed - 1)}`;
+        const widen = `widen the range at its end (${wider}; moving its start would re-address every member)`;
         add(
           "customization.ipv4.range",
-          `IPv4 range ${input.range} has ${size} addresses but the group needs ${needed}; widen the range or lower count`,
+          hasCount
+            ? `IPv4 range ${input.range} has ${size} addresses but count ${members.length} needs ${needed}; ${widen}, or lower count`
+            : `IPv4 range ${input.range} has ${size} addresses, too few for ${past
+                .map((m) => `'${m.name}' (number ${m.number})`)
+                .join(
+                  ", ",
+                )}: member n gets the range's nth address; ${widen}, or give ${past.length === 1 ? "it" : "them"} ipv4`,
         );
       }
     }

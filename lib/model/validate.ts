@@ -87,7 +87,8 @@ export interface StaticIpv4Input {
 /** What a group's checks need to know about one of its bases. */
 export interface BaseFacts {
   readonly name: string;
-  readonly guestOs: GuestOs;
+  /** Undefined when it is not known (its declaration has a problem of its own): the checks that need it are skipped. */
+  readonly guestOs: GuestOs | undefined;
 }
 
 /** A group's literal values, from props or from an environment file. Tokens are left out. */
@@ -188,7 +189,13 @@ export function checkGroup(g: GroupInput): GroupCheck {
       "rollout.from",
       `rollout.from names the group's own base '${g.base.name}'; name the old base the group moves from, or delete rollout`,
     );
-  } else if (g.rollout && g.customization && g.rollout.from.guestOs !== g.base.guestOs) {
+  } else if (
+    g.rollout &&
+    g.customization &&
+    g.rollout.from.guestOs !== undefined &&
+    g.base.guestOs !== undefined &&
+    g.rollout.from.guestOs !== g.base.guestOs
+  ) {
     // One group has one clone.customize block: linux_options or windows_options for every member.
     add(
       "rollout.from",
@@ -254,7 +261,7 @@ function checkCustomization(g: GroupInput, add: (field: string, message: string)
     const p = ipv4Problem(d);
     if (p) add(`customization.dnsServers[${k}]`, `DNS server '${d}': ${p}; write it as a.b.c.d`);
   });
-  if (c.windows !== undefined && g.base.guestOs !== "windows") {
+  if (c.windows !== undefined && g.base.guestOs === "linux") {
     add(
       "customization.windows",
       `customization.windows is set but base '${g.base.name}' is a Linux guest, so it would be ignored; set guestOs: windows on the base, or remove customization.windows`,
@@ -292,7 +299,7 @@ function checkCustomization(g: GroupInput, add: (field: string, message: string)
     if (range.last > net.broadcast) {
       add(
         "customization.ipv4.range",
-        `range ${ip.range} spans more than the network ${cidr}; keep it within ${formatIpv4(net.network + 1)}-${formatIpv4(net.broadcast - 1)}, or fix prefixLength`,
+        `range ${ip.range} spans more than the network ${cidr}; ${hostsAdvice(net, gateway, cidr)}`,
       );
     }
     if (gateway < net.network || gateway > net.broadcast) {
@@ -308,6 +315,19 @@ function checkCustomization(g: GroupInput, add: (field: string, message: string)
     }
   }
   return ip;
+}
+
+/** Where a range may lie in a network: its host addresses, without the gateway; else a prefix to fix. */
+function hostsAdvice(net: { network: number; broadcast: number }, gateway: number, cidr: string): string {
+  let first = net.network + 1;
+  let last = net.broadcast - 1;
+  if (gateway === first) first++;
+  if (gateway === last) last--;
+  if (last - first < 0) {
+    return `${cidr} has no host addresses for clones; fix prefixLength to the network's (e.g. 24)`;
+  }
+  const inside = gateway > first && gateway < last ? ` leaving out the gateway ${formatIpv4(gateway)}` : "";
+  return `keep it within ${formatIpv4(first)}-${formatIpv4(last)}${inside}, or fix prefixLength`;
 }
 
 /** What a base's checks need. */
