@@ -209,9 +209,12 @@ function synthIn(
   const printed = new Set<string>();
   for (const f of findings) {
     const line = printFinding(f);
-    if (printed.has(line)) continue; // a finding across environments is reported in each; print it once
-    printed.add(line);
-    if (annotate) out(annotate.finding(f));
+    // A finding across environments is reported in each stack, at each file's own position; the log
+    // prints it once, at the first (its message names every group). Annotations go on each file.
+    const key = annotate ? annotate.finding(f) : printFinding({ ...f, location: undefined });
+    if (printed.has(key)) continue;
+    printed.add(key);
+    if (annotate) out(key);
     else (f.severity === "error" ? err : out)(line);
   }
   const report = renderReport(model, findings);

@@ -1022,6 +1022,37 @@ describe("every bad input is answered", () => {
     );
   });
 
+  it("the same addresses on one vCenter from two files: one ip-pool error, printed once", () => {
+    const r = synthFolder(
+      writeFiles(tempDir("lc-bad-"), {
+        "lab-a.yaml": toYaml(validEnv({ prefix: "web" })),
+        "lab-b.yaml": toYaml(
+          changed(validEnv({ prefix: "api", datacenter: "DC1" }), (e) => (e.vsphere.server = "VCENTER.example.com")),
+        ),
+      }),
+    );
+    expectAnswered(
+      {
+        name: "ip-pool across files",
+        rule: { id: "ip-pool", stack: "lab-a", words: [/lab-a\/web, lab-b\/api: address 10\.0\.10\.10 /] },
+      },
+      r,
+    );
+    expect(r.err.filter((l) => l.includes("[ip-pool]"))).toHaveLength(1);
+    expect(walkFiles(r.outdir)).toContain("stacks/lab-b/linked-clones-findings.json");
+  });
+
+  it("the same private ranges on two vCenter servers: no ip-pool finding, synth passes", () => {
+    const r = synthFolder(
+      writeFiles(tempDir("lc-ok-"), {
+        "site-a.yaml": toYaml(changed(validEnv(), (e) => (e.vsphere.server = "vcenter-a.example.com"))),
+        "site-b.yaml": toYaml(changed(validEnv(), (e) => (e.vsphere.server = "vcenter-b.example.com"))),
+      }),
+    );
+    expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({ exitCode: 0, printed: r.printed });
+    expect(r.printed).not.toMatch(/ip-pool/);
+  });
+
   it("reports every problem of every file at once, not only the first", () => {
     const r = synthFolder(
       writeFiles(tempDir("lc-bad-"), {

@@ -1,5 +1,5 @@
 import type { GroupModel, Ipv4Plan } from "../../lib/model/types";
-import { app, findingsOf, group, member, messages } from "../helpers/model";
+import { app, findingsOf, group, member, messages, site } from "../helpers/model";
 
 /** A group with static addresses: member n gets the nth address of the range. */
 function staticGroup(name: string, count: number, plan: Ipv4Plan, over: Partial<GroupModel> = {}): GroupModel {
@@ -93,6 +93,50 @@ describe("ip-pool", () => {
     const a = staticGroup("web", 2, plan("10.0.10.10", "10.0.10.11"), { stack: "a", path: "a/web" });
     const b = staticGroup("web", 2, plan("10.0.10.12", "10.0.10.13"), { stack: "b", path: "b/web" });
     expect(findingsOf("ip-pool", app([a, b]))).toEqual([]);
+  });
+
+  /** A group of 2 static members (10.0.10.10-11) in stack `stack` on vCenter `server`. */
+  const onServer = (stack: string, server: string) =>
+    staticGroup("web", 2, plan("10.0.10.10", "10.0.10.20"), {
+      stack,
+      path: `${stack}/web`,
+      site: { ...site(), server },
+    });
+
+  it("fails the same addresses in two environments on one vCenter (server names in any case), once per stack", () => {
+    const found = findingsOf(
+      "ip-pool",
+      app([onServer("a", "vcenter.example.com"), onServer("b", "VCenter.Example.com:443")]),
+    );
+    expect(found.map((f) => f.stack)).toEqual(["a", "b"]);
+    expect([...new Set(found.map((f) => f.message))]).toEqual([
+      "[ip-pool] a/web, b/web: address 10.0.10.10 (a/web web-01, b/web web-01); 10.0.10.11 (a/web web-02, b/web web-02) is handed out 2 times, 2 vs 1; give the groups ranges that do not overlap, or the members another ipv4",
+    ]);
+  });
+
+  it("passes the same private ranges in two environments on different vCenter servers", () => {
+    expect(
+      findingsOf("ip-pool", app([onServer("a", "vcenter-a.example.com"), onServer("b", "vcenter-b.example.com")])),
+    ).toEqual([]);
+  });
+
+  it("compares addresses only among environments on one server: a third site is left out of the clash", () => {
+    const model = app([
+      onServer("a", "vc1.example.com"),
+      onServer("b", "vc1.example.com"),
+      onServer("c", "vc2.example.com"),
+    ]);
+    const found = findingsOf("ip-pool", model);
+    expect(found.map((f) => f.stack)).toEqual(["a", "b"]);
+    expect(found[0].message).toMatch(
+      /^\[ip-pool\] a\/web, b\/web: address 10\.0\.10\.10 \(a\/web web-01, b\/web web-01\);/,
+    );
+  });
+
+  it("still fails two groups of one environment with one address, whatever their servers", () => {
+    const a = onServer("a", "vc1.example.com");
+    const b = { ...onServer("a", "vc2.example.com"), name: "db", path: "a/db" };
+    expect(findingsOf("ip-pool", app([a, b])).map((f) => f.stack)).toEqual(["a"]);
   });
 
   it("reports a suppressed finding as info with its reason", () => {

@@ -5,20 +5,52 @@ import { formatMessage, listSome, type RawFinding, type Rule } from "./rule";
 
 /**
  * `ip-pool`: a static range lies inside its prefix, holds neither the network, broadcast nor
- * gateway address, is large enough for the group, and no address is used twice across the app.
+ * gateway address, is large enough for the group, and no address is used twice: in one environment,
+ * or in two environments on the same vCenter (`vsphere.server`, without case or the default port
+ * :443). Two vCenters are two sites, which may well reuse the same private ranges.
  *
  * Source: RFC 950 / RFC 1122 3.2.1.3 (network and broadcast addresses are not host addresses);
  * the provider's `customize` is ForceNew (clone is ForceNew, docs/linked-clones.md),
  * so a clash found after apply costs a rebuild of the VM.
  */
+/** The vCenter server of a group, as one name: without case (DNS), a trailing dot or the default port :443. */
+function serverKey(g: GroupModel): string {
+  return (g.site.server ?? "").trim().toLowerCase().replace(/:443$/, "").replace(/\.$/, "");
+}
+
+/**
+ * The users of one address split into the sets that clash: users in one stack, or in stacks on
+ * one vCenter server, are in one set (joined transitively); other sites reuse ranges freely.
+ */
+function sameNetwork<T extends { group: GroupModel }>(users: readonly T[]): T[][] {
+  const parent = users.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+  for (let i = 0; i < users.length; i++) {
+    for (let j = i + 1; j < users.length; j++) {
+      const a = users[i].group;
+      const b = users[j].group;
+      if (a.stack === b.stack || serverKey(a) === serverKey(b)) parent[root(j)] = root(i);
+    }
+  }
+  const sets = new Map<number, T[]>();
+  for (const [i, u] of users.entries()) {
+    const list = sets.get(root(i));
+    if (list) list.push(u);
+    else sets.set(root(i), [u]);
+  }
+  return [...sets.values()];
+}
+
 export const ipPool: Rule = {
   id: "ip-pool",
   defaultSeverity: "error",
-  info: "Static ranges fit their prefix, avoid network/broadcast/gateway, are large enough, and never overlap.",
+  info: "Static ranges fit their prefix, avoid network/broadcast/gateway, are large enough, and never overlap on one vCenter.",
   explanation:
     "Clones get static addresses from their group's range by member number. A range outside the gateway's " +
     "network, one that includes the gateway, or two groups handing out one address all give guests that cannot " +
-    "talk, found only after deploy, when fixing it replaces the VMs.",
+    "talk, found only after deploy, when fixing it replaces the VMs. Addresses are compared within an environment " +
+    "and across environments on the same vCenter server; environments on different servers are other sites, " +
+    "which may reuse the same private ranges.",
   source: "RFC 950, RFC 1122 3.2.1.3; provider: clone/customize is ForceNew",
   check(model) {
     const findings: RawFinding[] = [];
@@ -110,9 +142,13 @@ export const ipPool: Rule = {
         }
       }
     }
-    // Addresses used twice: one finding per set of groups, in each of their stacks, naming the VMs.
+    // Addresses used twice (in one stack, or on one vCenter): one finding per set of groups, in each
+    // of their stacks, naming the VMs.
     const clashes = new Map<string, { groups: GroupModel[]; uses: string[]; times: number }>();
-    for (const [addr, owners] of [...users.entries()].sort(([a], [b]) => a - b)) {
+    const sets = [...users.entries()]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([addr, all]) => sameNetwork(all).map((owners) => [addr, owners] as const));
+    for (const [addr, owners] of sets) {
       if (owners.length < 2) continue;
       const groups = [...new Set(owners.map((o) => o.group))];
       const id = groups.map((g) => g.path).join("\u0000");
