@@ -707,7 +707,7 @@ const CASES: Case[] = [
   {
     name: "member generation not whole",
     files: lab((e) => ((group(e).members = [{ name: "web-01", generation: 1.5 }]), delete group(e).count)),
-    ...cfg("groups[0].members[0].generation", /generation 1\.5; use a whole number of 0 or more/),
+    ...cfg("groups[0].members[0].generation", /generation 1\.5; use a whole number from 0 to 1000000/),
   },
   // --- two environments, one Terraform state ---------------------------------------------
   {
@@ -1076,7 +1076,7 @@ describe("every bad input is answered", () => {
       "  a.yaml: groups[0].count",
       "  a.yaml: groups[0].cpus",
       "  b.yaml: groups[0].base",
-      "  c.yml: environment files end in .yaml (lower case), so this one would be skipped; rename it to c.yaml",
+      "  c.yml: environment files end in .yaml (lower case, nothing after it), so 'c.yml' would be skipped; rename it to c.yaml",
     ]);
   });
 

@@ -36,6 +36,18 @@ describe("hostname", () => {
     ).toContain("Windows host name 'wwwwwwwwwwwwwwww' (16 characters) is too long, 16 characters vs 15 characters;");
   });
 
+  it("fails a Windows computer name of digits only, and passes it on Linux and with a letter", () => {
+    expect(
+      messages("hostname", app([group("web", { base: windows, customized: true, members: named("101") })])),
+    ).toEqual([
+      "[hostname] lab/web: Windows computer name '101' is all digits, which Windows refuses, '101' vs at least one letter or '-'; put a letter in namePattern or the member names, e.g. 'pc-{nn}'",
+    ]);
+    expect(
+      findingsOf("hostname", app([group("web", { base: windows, customized: true, members: named("pc101") })])),
+    ).toEqual([]);
+    expect(findingsOf("hostname", app([group("web", { customized: true, members: named("101") })]))).toEqual([]);
+  });
+
   it("fails names that are not RFC 1123 labels", () => {
     for (const bad of ["web_01", "-web", "web-", "web.01"]) {
       expect(messages("hostname", app([group("web", { customized: true, members: named(bad) })]))[0]).toContain(

@@ -90,3 +90,21 @@ export function netmaskPrefix(text: string): number | undefined {
   const bits = value.toString(2).padStart(32, "0");
   return /^1*0*$/.test(bits) ? (bits.indexOf("0") === -1 ? 32 : bits.indexOf("0")) : undefined;
 }
+
+/**
+ * Why a well-formed address cannot be a host's (a DNS server, a gateway, a clone): "this network"
+ * (0.0.0.0/8), loopback (127/8, unless `loopback` allows it: a resolver inside the guest),
+ * multicast (224/4), reserved (240/4) or the limited broadcast. Undefined for any other address.
+ */
+export function specialAddressProblem(text: string, options: { loopback?: boolean } = {}): string | undefined {
+  const a = parseIpv4(text);
+  if (a === undefined) return undefined;
+  const first = Math.floor(a / 2 ** 24);
+  if (a === 2 ** 32 - 1) return "is the limited broadcast address, not a host's";
+  if (first === 0) return "is in 0.0.0.0/8 ('this network'), not a host's address";
+  if (first === 127 && !options.loopback)
+    return "is a loopback address (127.0.0.0/8), which inside a clone is the clone itself";
+  if (first >= 224 && first <= 239) return "is a multicast address (224.0.0.0/4), not a host's";
+  if (first >= 240) return "is in the reserved block 240.0.0.0/4, not a host's address";
+  return undefined;
+}

@@ -1,6 +1,17 @@
-import { formatIpv4, ipv4Problem, ipv4RangeProblem, nthAddress, parseIpv4Range, rangeSize } from "./ipv4";
+import {
+  formatIpv4,
+  ipv4Problem,
+  ipv4RangeProblem,
+  nthAddress,
+  parseIpv4Range,
+  rangeSize,
+  specialAddressProblem,
+} from "./ipv4";
 import { defaultPattern, duplicates, hasPlaceholder, namesFromCount, numberOfName, patternHint } from "./names";
 import type { MemberModel } from "./types";
+
+/** Generations are counted up by 1 per refresh; far above this is a typo (and past 2^53 not even exact). */
+export const MAX_GENERATION = 1_000_000;
 
 /** A member given by name, optionally with its own address and generation. */
 export interface MemberSpec {
@@ -113,11 +124,16 @@ export function planMembers(input: MemberPlanInput): MemberPlan {
     const addressProblem = s.ipv4 === undefined ? undefined : ipv4Problem(s.ipv4);
     if (addressProblem) {
       add(`members[${i}].ipv4`, `member '${s.name}' has ipv4 '${s.ipv4}': ${addressProblem}; write it as a.b.c.d`);
+    } else if (s.ipv4 !== undefined && specialAddressProblem(s.ipv4)) {
+      add(
+        `members[${i}].ipv4`,
+        `member '${s.name}' has ipv4 ${s.ipv4}, which ${specialAddressProblem(s.ipv4)}; give it a host address of the group's network`,
+      );
     }
-    if (s.generation !== undefined && !isWholeNumber(s.generation, 0)) {
+    if (s.generation !== undefined && !isWholeNumber(s.generation, 0, MAX_GENERATION)) {
       add(
         `members[${i}].generation`,
-        `member '${s.name}' has generation ${s.generation}; use a whole number of 0 or more (raise it by 1 to refresh the member)`,
+        `member '${s.name}' has generation ${s.generation}; use a whole number from 0 to ${MAX_GENERATION} (raise it by 1 to refresh the member)`,
       );
     }
   });

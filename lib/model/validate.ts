@@ -4,8 +4,8 @@
  * Pure functions over plain data; nothing here knows cdktf or YAML.
  */
 import { closest, distance } from "fastest-levenshtein";
-import { ipv4Problem, networkOf, parseIpv4, parseIpv4Range, formatIpv4 } from "./ipv4";
-import { planMembers, type MemberSpec, type PlanProblem } from "./members";
+import { ipv4Problem, networkOf, parseIpv4, parseIpv4Range, formatIpv4, specialAddressProblem } from "./ipv4";
+import { MAX_GENERATION, planMembers, type MemberSpec, type PlanProblem } from "./members";
 import { duplicates, groupNameProblem } from "./names";
 import { isVersion } from "./platform";
 import { DATASTORE_TYPES, type GuestOs, type MemberModel } from "./types";
@@ -22,6 +22,8 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 
 /** NetBIOS names (Windows workgroups and computer names) hold at most 15 characters. */
 export const MAX_NETBIOS_NAME = 15;
+/** The highest Windows time-zone index (Microsoft's "Time Zone Index Values" for sysprep's TimeZone). */
+export const MAX_WINDOWS_TIME_ZONE = 300;
 
 const DNS_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
@@ -162,7 +164,7 @@ export function checkGroup(g: GroupInput): GroupCheck {
     ["cpus", g.cpus, 1, "virtual CPUs", 768],
     ["memoryMb", g.memoryMb, 4, "memory in MB", 24 * 1024 * 1024],
     ["waitForGuestNetMinutes", g.waitForGuestNetMinutes, 0, "minutes; 0 = don't wait", 1440],
-    ["generation", g.generation, 0, "raise it by 1 to refresh every member"],
+    ["generation", g.generation, 0, "raise it by 1 to refresh every member", MAX_GENERATION],
   ] as const) {
     if (value === undefined) continue;
     const p = wholeNumberProblem(value, min, what, max);
@@ -260,6 +262,8 @@ function checkCustomization(g: GroupInput, add: (field: string, message: string)
   (c.dnsServers ?? []).forEach((d, k) => {
     const p = ipv4Problem(d);
     if (p) add(`customization.dnsServers[${k}]`, `DNS server '${d}': ${p}; write it as a.b.c.d`);
+    const special = p ? undefined : specialAddressProblem(d, { loopback: true });
+    if (special) add(`customization.dnsServers[${k}]`, `DNS server ${d} ${special}; give the DNS server's own address`);
   });
   if (c.windows !== undefined && g.base.guestOs === "linux") {
     add(
@@ -274,9 +278,20 @@ function checkCustomization(g: GroupInput, add: (field: string, message: string)
       `workgroup '${wg}' has ${wg.length} characters; Windows workgroup names hold at most ${MAX_NETBIOS_NAME}`,
     );
   }
+  if (wg !== undefined && /[\\/:*?"<>|]/.test(wg)) {
+    add(
+      "customization.windows.workgroup",
+      `workgroup '${wg}' holds '${/[\\/:*?"<>|]/.exec(wg)![0]}', which a NetBIOS name may not hold (none of \\ / : * ? " < > |); use letters, digits and '-'`,
+    );
+  }
   const tz = c.windows?.timeZone;
   if (tz !== undefined && !Number.isInteger(tz)) {
     add("customization.windows.timeZone", `timeZone is ${tz}; give the Windows time-zone index, a whole number`);
+  } else if (tz !== undefined && (tz < 0 || tz > MAX_WINDOWS_TIME_ZONE)) {
+    add(
+      "customization.windows.timeZone",
+      `timeZone ${tz} is not a Windows time-zone index (Microsoft's table runs from 0 to ${MAX_WINDOWS_TIME_ZONE}); use the index of the zone, e.g. 85 for GMT Standard Time, 110 for W. Europe Standard Time, 35 for Eastern Standard Time`,
+    );
   }
   const ip = c.ipv4 === undefined || c.ipv4 === "dhcp" ? undefined : c.ipv4;
   if (!ip) return undefined;
@@ -289,6 +304,12 @@ function checkCustomization(g: GroupInput, add: (field: string, message: string)
   const gatewayProblem = ipv4Problem(ip.gateway);
   if (gatewayProblem) {
     add("customization.ipv4.gateway", `gateway '${ip.gateway}': ${gatewayProblem}; write it as a.b.c.d`);
+    usable = false;
+  } else if (specialAddressProblem(ip.gateway)) {
+    add(
+      "customization.ipv4.gateway",
+      `gateway ${ip.gateway} ${specialAddressProblem(ip.gateway)}; give the router's address on the clones' network`,
+    );
     usable = false;
   }
   const range = parseIpv4Range(ip.range);

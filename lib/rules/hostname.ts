@@ -33,7 +33,26 @@ export const hostname: Rule = {
         .map((m) => m.hostname)
         .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
       const invalid = g.members.filter((m) => !LABEL.test(m.hostname)).map((m) => m.hostname);
+      // Windows refuses a computer name of digits only (it could be taken for an address).
+      const numeric = windows ? g.members.filter((m) => /^\d+$/.test(m.hostname)).map((m) => m.hostname) : [];
       const out = [];
+      if (numeric.length) {
+        out.push({
+          rule: "hostname",
+          severity: "error" as const,
+          stack: g.stack,
+          path: g.path,
+          field: "namePattern|members|count",
+          groups: [g],
+          message: formatMessage(
+            "hostname",
+            groupLabel(g),
+            `Windows computer name ${listSome(numeric, 3)} is all digits, which Windows refuses`,
+            "put a letter in namePattern or the member names, e.g. 'pc-{nn}'",
+            { actual: `'${numeric[0]}'`, limit: "at least one letter or '-'" },
+          ),
+        });
+      }
       if (long.length) {
         const longest = Math.max(...long.map((n) => n.length));
         out.push({

@@ -1,0 +1,98 @@
+/**
+ * Values a vCenter, Windows or the network would refuse or misread are errors at synth, each
+ * naming the field and the fix; the nearest good value passes.
+ */
+import { changed, STACK_TRACE, synthFiles, toYaml, validEnv, type Env } from "./helpers";
+
+const windowsLab = (change: (e: Env) => void) =>
+  changed(validEnv(), (e) => {
+    e.bases.golden.guestOs = "windows";
+    e.groups[0].namePattern = "pc-{nn}";
+    e.groups[0].customization.windows = { workgroup: "LAB", timeZone: 110 };
+    change(e);
+  });
+const linuxLab = (change: (e: Env) => void) => changed(validEnv(), change);
+
+const cases: [string, Env, string, RegExp][] = [
+  [
+    "a time-zone index above the table",
+    windowsLab((e) => (e.groups[0].customization.windows.timeZone = 99999)),
+    "groups[0].customization.windows.timeZone",
+    /timeZone 99999 is not a Windows time-zone index \(Microsoft's table runs from 0 to 300\); use the index of the zone, e\.g\. 85/,
+  ],
+  [
+    "a negative time-zone index",
+    windowsLab((e) => (e.groups[0].customization.windows.timeZone = -1)),
+    "groups[0].customization.windows.timeZone",
+    /timeZone -1 is not a Windows time-zone index/,
+  ],
+  [
+    "a workgroup with '*'",
+    windowsLab((e) => (e.groups[0].customization.windows.workgroup = "PACK LAB*")),
+    "groups[0].customization.windows.workgroup",
+    /workgroup 'PACK LAB\*' holds '\*', which a NetBIOS name may not hold/,
+  ],
+  [
+    "Windows computer names of digits only",
+    windowsLab((e) => (e.groups[0].namePattern = "{nnn}")),
+    "groups[0].namePattern",
+    /\[hostname\] lab\/web: Windows computer name '001', '002', '003' is all digits, which Windows refuses/,
+  ],
+  [
+    "DNS server 0.0.0.0",
+    linuxLab((e) => (e.groups[0].customization.dnsServers = ["0.0.0.0"])),
+    "groups[0].customization.dnsServers[0]",
+    /DNS server 0\.0\.0\.0 is in 0\.0\.0\.0\/8 \('this network'\), not a host's address; give the DNS server's own address/,
+  ],
+  [
+    "DNS server 255.255.255.255",
+    linuxLab((e) => (e.groups[0].customization.dnsServers = ["10.0.10.2", "255.255.255.255"])),
+    "groups[0].customization.dnsServers[1]",
+    /is the limited broadcast address/,
+  ],
+  [
+    "a multicast gateway",
+    linuxLab((e) => (e.groups[0].customization.ipv4.gateway = "224.0.0.1")),
+    "groups[0].customization.ipv4.gateway",
+    /gateway 224\.0\.0\.1 is a multicast address \(224\.0\.0\.0\/4\), not a host's; give the router's address/,
+  ],
+  [
+    "a member on loopback",
+    linuxLab((e) => {
+      e.groups[0].members = ["web-01", { name: "web-02", ipv4: "127.0.0.1" }];
+      delete e.groups[0].count;
+    }),
+    "groups[0].members[1].ipv4",
+    /member 'web-02' has ipv4 127\.0\.0\.1, which is a loopback address/,
+  ],
+  [
+    "a group generation past exact numbers",
+    linuxLab((e) => (e.groups[0].generation = 9007199254740993)),
+    "groups[0].generation",
+    /generation is 9007199254740992; use at most 1000000/,
+  ],
+];
+
+describe("values a platform refuses", () => {
+  it.each(cases)("%s is an error naming the field", (_name, env, field, message) => {
+    const r = synthFiles({ "lab.yaml": toYaml(env) });
+    expect(r.exitCode).toBe(1);
+    expect(r.printed).toMatch(message);
+    if (!message.source.startsWith("\\[")) expect(r.err.find((l) => l.includes(`: ${field}: `))).toMatch(message);
+    expect(r.printed).not.toMatch(STACK_TRACE);
+    expect(r.thrown).toBeUndefined();
+  });
+
+  it("passes the nearest good values: time zones 0 and 300, a workgroup with '-', a resolver on loopback, generation 1000000", () => {
+    const env = windowsLab((e) => {
+      e.groups[0].customization.windows = { workgroup: "PACK-LAB", timeZone: 300 };
+      e.groups[0].customization.dnsServers = ["127.0.0.53"];
+      e.groups[0].generation = 1_000_000;
+    });
+    const r = synthFiles({ "lab.yaml": toYaml(env) });
+    expect(r.err).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    const zero = windowsLab((e) => (e.groups[0].customization.windows.timeZone = 0));
+    expect(synthFiles({ "lab.yaml": toYaml(zero) }).exitCode).toBe(0);
+  });
+});
