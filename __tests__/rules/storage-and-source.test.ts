@@ -12,16 +12,18 @@ describe("storage-drs", () => {
     ]);
   });
 
-  it("reports a suppressed finding as info with its reason", () => {
+  it("stays an error when suppressed, saying why: the provider's clone fails on a datastore cluster", () => {
     const g = group("web", {
       datastore: undefined,
       datastoreCluster: "PodA",
       suppressions: [{ rule: "storage-drs", reason: "SDRS disabled on PodA" }],
     });
-    expect(findingsOf("storage-drs", app([g]))[0]).toMatchObject({
-      severity: "info",
-      suppressionReason: "SDRS disabled on PodA",
-    });
+    const [f] = findingsOf("storage-drs", app([g]));
+    expect(f.severity).toBe("error");
+    expect(f.suppressionReason).toBeUndefined();
+    expect(f.message).toMatch(
+      / \(the suppression of storage-drs does not apply here: the provider's clone fails on a datastore cluster\)$/,
+    );
   });
 });
 
@@ -51,7 +53,7 @@ describe("snapshot-source", () => {
           "[snapshot-source] lab/tpl: base 'tpl' (DC0/template VM0) is a template: vSphere copies a template's disk for every clone " +
           "(only disks that are not the child-most backing can be shared), so its 2 clones are full copies, not linked clones, " +
           "template: full copies vs a VM with one snapshot for linked clones; convert the template to a VM and give it one snapshot " +
-          "(template: false, snapshot: NAME, manageSnapshot: true), or suppress snapshot-source for this base with a reason to accept full copies",
+          "(template: false, snapshot: NAME, manageSnapshot: true), or accept full copies: suppress snapshot-source for the environment (or the BaseImage) with the reason; a group's suppression does not cover bases",
       },
     ]);
   });
@@ -214,5 +216,47 @@ describe("snapshot-source: one snapshot per source VM", () => {
     expect(messages("snapshot-source", model)[0]).toContain(
       "source VM 'VM0' in DC0 is asked for 2 snapshots ('snap-1', 'snap-2'), but clones come from its only snapshot, 2 vs 1;",
     );
+  });
+});
+
+describe("snapshot-source: what a suppression cannot hide", () => {
+  it("two snapshots asked of one source VM stay an error when suppressed, saying why", () => {
+    const a = base({ name: "a", path: "lab/Bases/a", snapshot: "s1" });
+    const b = base({ name: "b", path: "lab/Bases/b", snapshot: "s2" });
+    const model = app([group("web", { base: a }), group("db", { base: b })], {
+      suppress: { lab: [{ rule: "snapshot-source", reason: "we know" }] },
+    });
+    const found = findingsOf("snapshot-source", model);
+    expect(found.map((f) => f.severity)).toEqual(["error", "error"]);
+    expect(found[0].message).toMatch(
+      /\(the suppression of snapshot-source does not apply here: the provider refuses to link-clone a VM with more than one snapshot, so the deploy would fail\)$/,
+    );
+  });
+
+  it("a template asked to manage a snapshot stays an error when suppressed", () => {
+    const t = base({ template: true, snapshot: undefined, manageSnapshot: true });
+    const model = app([group("web", { base: t })], {
+      suppress: { lab: [{ rule: "snapshot-source", reason: "full copies are fine" }] },
+    });
+    const found = findingsOf("snapshot-source", model);
+    // The full-copy warning is suppressed; the snapshot a template cannot take is not.
+    expect(found.map((f) => f.severity).sort()).toEqual(["error", "info"]);
+    expect(found.find((f) => f.severity === "error")!.message).toMatch(
+      /does not apply here: vSphere takes no snapshot of a template, so the deploy would fail\)$/,
+    );
+  });
+
+  it("a group's suppression does not silence a finding about its base, and the finding says so", () => {
+    const t = base({ template: true, snapshot: undefined, manageSnapshot: false });
+    const model = app([group("web", { base: t, suppressions: [{ rule: "snapshot-source", reason: "ok" }] })]);
+    const [f] = findingsOf("snapshot-source", model);
+    expect(f.severity).toBe("warning");
+    expect(f.message).toMatch(
+      /\(the suppression of snapshot-source on group web does not cover its base; suppress it for the environment\)$/,
+    );
+    const forStack = app([group("web", { base: t })], {
+      suppress: { lab: [{ rule: "snapshot-source", reason: "ok" }] },
+    });
+    expect(findingsOf("snapshot-source", forStack)[0].severity).toBe("info");
   });
 });

@@ -30,7 +30,8 @@ function suppressionFor(rule: string, list: readonly Suppression[]): Suppression
 
 /**
  * Runs every rule once over the whole app. A finding is suppressed when its stack
- * suppresses the rule, or when every group it concerns does.
+ * suppresses the rule, or when every group it concerns does; never a finding of something the
+ * platform refuses outright (`unsuppressible`), which says so instead.
  */
 export function runRules(model: AppModel, rules: readonly Rule[], options: RunOptions = {}): Finding[] {
   const stackSuppressions = new Map(model.stacks.map((s) => [s.name, s.suppressions]));
@@ -42,7 +43,24 @@ export function runRules(model: AppModel, rules: readonly Rule[], options: RunOp
       owners.length > 0 && owners.every((g) => suppressionFor(f.rule, g.suppressions))
         ? owners.map((g) => suppressionFor(f.rule, g.suppressions)!.reason)
         : undefined;
-    const reason = byStack?.reason ?? (byGroups ? [...new Set(byGroups)].join("; ") : undefined);
+    const asked = byStack?.reason ?? (byGroups ? [...new Set(byGroups)].join("; ") : undefined);
+    // What the platform refuses stays an error: a suppression would only move the failure to the deploy.
+    const reason = f.unsuppressible === undefined ? asked : undefined;
+    // A finding about a base is not silenced by the suppression of a group that clones it: say so there.
+    const groupTried =
+      asked === undefined && f.groups.length === 0 && f.bases?.length
+        ? model.groups.find(
+            (g) =>
+              suppressionFor(f.rule, g.suppressions) &&
+              f.bases!.some((b) => b.path === g.base.path || b.path === g.rollout?.from.path),
+          )
+        : undefined;
+    const message =
+      f.unsuppressible !== undefined && asked !== undefined
+        ? `${f.message} (the suppression of ${f.rule} does not apply here: ${f.unsuppressible})`
+        : groupTried
+          ? `${f.message} (the suppression of ${f.rule} on group ${groupTried.name} does not cover its base; suppress it for the environment)`
+          : f.message;
     const ruleSeverity: Severity = options.strict && f.severity === "warning" ? "error" : f.severity;
     return {
       rule: f.rule,
@@ -51,7 +69,7 @@ export function runRules(model: AppModel, rules: readonly Rule[], options: RunOp
       stack: f.stack,
       path: f.path,
       ...(f.field !== undefined ? { field: f.field } : {}),
-      message: f.message,
+      message,
       ...(reason !== undefined ? { suppressionReason: reason } : {}),
     };
   });

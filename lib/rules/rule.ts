@@ -19,6 +19,11 @@ export interface RawFinding {
    * `snapshot`), so that a finding can point at a line of an environment file.
    */
   readonly field?: string;
+  /**
+   * Set when the finding is something vSphere or the provider refuses outright, so that a deploy
+   * would fail whatever the file says: why. Suppressions do not apply to such a finding.
+   */
+  readonly unsuppressible?: string;
 }
 
 /** The stable id of a rule; messages start with it in brackets. */

@@ -9,6 +9,9 @@ import { formatMessage, type RawFinding, type Rule } from "./rule";
  * snapshot to be used as a linked clone" and "exactly one root snapshot"; a template source
  * shares its disks without a snapshot (provider PR #1158). docs/linked-clones.md.
  */
+/** Why two snapshots asked of one source VM cannot be suppressed. */
+const REFUSED = "the provider refuses to link-clone a VM with more than one snapshot, so the deploy would fail";
+
 export const snapshotSource: Rule = {
   id: "snapshot-source",
   defaultSeverity: "error",
@@ -29,6 +32,7 @@ export const snapshotSource: Rule = {
         actual: string,
         limit: string,
         severity: Severity = "error",
+        unsuppressible?: string,
       ) =>
         out.push({
           rule: "snapshot-source",
@@ -38,6 +42,7 @@ export const snapshotSource: Rule = {
           field,
           groups: [],
           bases: [b],
+          ...(unsuppressible !== undefined ? { unsuppressible } : {}),
           message: formatMessage("snapshot-source", `${b.stack}/${b.name}`, `${describeBase(b)} ${what}`, fix, {
             actual,
             limit,
@@ -48,7 +53,7 @@ export const snapshotSource: Rule = {
         push(
           "template",
           `is a template: vSphere copies a template's disk for every clone (only disks that are not the child-most backing can be shared), so its ${n} clone${n === 1 ? " is a full copy" : "s are full copies"}, not linked clones`,
-          "convert the template to a VM and give it one snapshot (template: false, snapshot: NAME, manageSnapshot: true), or suppress snapshot-source for this base with a reason to accept full copies",
+          "convert the template to a VM and give it one snapshot (template: false, snapshot: NAME, manageSnapshot: true), or accept full copies: suppress snapshot-source for the environment (or the BaseImage) with the reason; a group's suppression does not cover bases",
           "template: full copies",
           "a VM with one snapshot for linked clones",
           "warning",
@@ -70,6 +75,8 @@ export const snapshotSource: Rule = {
           "remove manageSnapshot, or set template: false",
           "manageSnapshot: true",
           "false for a template",
+          "error",
+          "vSphere takes no snapshot of a template, so the deploy would fail",
         );
       }
       if (!b.template && b.snapshot === undefined) {
@@ -133,6 +140,8 @@ export const snapshotSource: Rule = {
           groups: [],
           bases: [b],
           message,
+          // Two snapshots of one VM: the provider refuses the clones. Two managers: a risk, which may be accepted.
+          ...(names.length > 1 || rolling ? { unsuppressible: REFUSED } : {}),
         });
       }
     }

@@ -28,6 +28,7 @@ export const storageDrs: Rule = {
               path: g.path,
               field: "datastoreCluster",
               groups: [g],
+              unsuppressible: "the provider's clone fails on a datastore cluster",
               message: formatMessage(
                 "storage-drs",
                 groupLabel(g),
