@@ -67,9 +67,31 @@ const cases: [string, Env, string, RegExp][] = [
   ],
   [
     "a group generation past exact numbers",
-    linuxLab((e) => (e.groups[0].generation = 9007199254740993)),
+    linuxLab((e) => (e.groups[0].generation = Number("9007199254740993"))),
     "groups[0].generation",
     /generation is 9007199254740992; use at most 1000000/,
+  ],
+  [
+    "a datacenter with a leading '/'",
+    linuxLab((e) => (e.datacenter = "/Training")),
+    "datacenter",
+    /datacenter '\/Training' starts or ends with '\/'; write the datacenter's name \(or its folder path below the root, like Labs\/DC1\) without a leading or trailing '\/', e\.g\. 'Training'/,
+  ],
+  [
+    "a folder with '..'",
+    linuxLab((e) => (e.groups[0].folder = "training/../students")),
+    "groups[0].folder",
+    /folder 'training\/\.\.\/students' has a '\.\.' segment, which inventory paths do not have/,
+  ],
+  [
+    "an absolute resource pool path with hosts",
+    linuxLab((e) => {
+      delete e.groups[0].cluster;
+      e.groups[0].resourcePool = "/DC0/host/C0/Resources";
+      e.groups[0].hosts = ["H0"];
+    }),
+    "groups[0].resourcePool",
+    /resourcePool '\/DC0\/host\/C0\/Resources' is absolute; write it relative to the datacenter's host folder, e\.g\. 'C0\/Resources'/,
   ],
 ];
 
@@ -94,5 +116,15 @@ describe("values a platform refuses", () => {
     expect(r.exitCode).toBe(0);
     const zero = windowsLab((e) => (e.groups[0].customization.windows.timeZone = 0));
     expect(synthFiles({ "lab.yaml": toYaml(zero) }).exitCode).toBe(0);
+    // A datacenter in a folder, and a resource pool below a cluster, written relative.
+    const nested = linuxLab((e) => {
+      e.datacenter = "Labs/DC0";
+      delete e.groups[0].cluster;
+      e.groups[0].resourcePool = "C0/Resources/students";
+      e.groups[0].hosts = ["H0", "H1"];
+    });
+    const r2 = synthFiles({ "lab.yaml": toYaml(nested) });
+    expect(r2.err).toEqual([]);
+    expect(JSON.stringify(r2.exitCode)).toBe("0");
   });
 });

@@ -16,6 +16,7 @@ function groupField(i: number, field: string): string {
 /** The sections of an environment that parsed, for checks that run even when others did not. */
 interface Parts {
   readonly vsphere?: EnvironmentSpec["vsphere"];
+  readonly datacenter?: string;
   readonly clusters?: EnvironmentSpec["clusters"];
   readonly datastores?: EnvironmentSpec["datastores"];
   readonly bases?: EnvironmentSpec["bases"];
@@ -56,6 +57,7 @@ export function parsedParts(raw: Record<string, unknown>): Parts {
     : [];
   return {
     vsphere: section(shape.vsphere, raw.vsphere),
+    datacenter: section(shape.datacenter, raw.datacenter),
     clusters: section(shape.clusters, raw.clusters),
     datastores: section(shape.datastores, raw.datastores),
     bases: section(shape.bases, raw.bases),
@@ -81,6 +83,7 @@ export function crossCheck(spec: Parts, file: string): Problem[] {
     if (serverProblemText) add("vsphere.server", `server ${serverProblemText}`);
   }
   for (const p of checkInventory({
+    ...(spec.datacenter !== undefined ? { datacenter: spec.datacenter } : {}),
     version: spec.vsphere?.version,
     clusters: spec.clusters ?? {},
     datastores: spec.datastores ?? {},

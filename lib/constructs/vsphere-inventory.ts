@@ -93,7 +93,12 @@ export class VsphereInventory extends Construct {
     const version = props.version ?? "8.0";
     failWith(
       this,
-      checkInventory({ version, clusters: props.clusters ?? {}, datastores: props.datastores ?? {} }).map((p) => ({
+      checkInventory({
+        datacenter: props.datacenter,
+        version,
+        clusters: props.clusters ?? {},
+        datastores: props.datastores ?? {},
+      }).map((p) => ({
         ...p,
         field: p.field.replace(/^vsphere\./, ""),
       })),

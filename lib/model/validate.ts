@@ -69,6 +69,27 @@ export function folderProblem(folder: string): string | undefined {
   const segments = folder.replace(/\/+$/, "").split("/");
   if (segments.some((s) => s.trim() === ""))
     return `'${folder}' has an empty path segment ('//'); write it like labs/web`;
+  const dots = pathSegmentProblem(folder);
+  if (dots) return `'${folder}' ${dots}; write the path itself, like labs/web`;
+  return undefined;
+}
+
+/** Why an inventory path has a `.` or `..` segment (vCenter paths have no such thing); undefined when it has none. */
+function pathSegmentProblem(p: string): string | undefined {
+  const bad = p.split("/").find((s) => s === "." || s === "..");
+  return bad === undefined ? undefined : `has a '${bad}' segment, which inventory paths do not have`;
+}
+
+/** Why a resource pool path is not `<cluster or host>/Resources[/pool...]` relative to the datacenter's host folder. */
+export function resourcePoolProblem(pool: string): string | undefined {
+  if (pool.startsWith("/")) {
+    const rest = pool.replace(/^\/[^/]+\/host\//, "");
+    return `'${pool}' is absolute; write it relative to the datacenter's host folder, e.g. '${rest === pool ? pool.replace(/^\/+/, "") : rest}'`;
+  }
+  if (pool.split("/").some((s) => s.trim() === ""))
+    return `'${pool}' has an empty path segment; write it like DC0_C0/Resources`;
+  const dots = pathSegmentProblem(pool);
+  if (dots) return `'${pool}' ${dots}; write the path itself, like DC0_C0/Resources`;
   return undefined;
 }
 
@@ -159,7 +180,9 @@ export function checkGroup(g: GroupInput): GroupCheck {
     const p = folderProblem(g.folder);
     if (p) add("folder", `folder ${p}`);
   }
-  checkHosts(g, add);
+  const poolProblem = g.resourcePool !== undefined ? resourcePoolProblem(g.resourcePool) : undefined;
+  if (poolProblem) add("resourcePool", `resourcePool ${poolProblem}`);
+  if (!poolProblem) checkHosts(g, add);
   for (const [field, value, min, what, max] of [
     ["cpus", g.cpus, 1, "virtual CPUs", 768],
     ["memoryMb", g.memoryMb, 4, "memory in MB", 24 * 1024 * 1024],
@@ -381,6 +404,8 @@ export function checkBase(b: BaseInput): PlanProblem[] {
 
 /** What an inventory's checks need. */
 export interface InventoryInput {
+  /** The datacenter's name, or its path below the root folder (`Labs/DC1`). */
+  readonly datacenter?: string;
   readonly version?: string;
   readonly clusters: Readonly<Record<string, { readonly hosts?: readonly string[]; readonly haEnabled?: boolean }>>;
   readonly datastores: Readonly<Record<string, { readonly type?: string; readonly capacityGb?: number }>>;
@@ -389,6 +414,16 @@ export interface InventoryInput {
 /** Checks of an inventory's facts, with field paths relative to the environment (version, clusters.X.hosts[1]). */
 export function checkInventory(inv: InventoryInput): PlanProblem[] {
   const problems: PlanProblem[] = [];
+  const dc = inv.datacenter;
+  if (dc !== undefined && (dc.startsWith("/") || dc.endsWith("/") || pathSegmentProblem(dc))) {
+    problems.push({
+      field: "datacenter",
+      message: `datacenter '${dc}' ${pathSegmentProblem(dc) ?? "starts or ends with '/'"}; write the datacenter's name (or its folder path below the root, like Labs/DC1) without a leading or trailing '/', e.g. '${dc
+        .split("/")
+        .filter((x) => x !== "" && x !== "." && x !== "..")
+        .join("/")}'`,
+    });
+  }
   if (inv.version !== undefined && !isVersion(inv.version)) {
     problems.push({
       field: "vsphere.version",
