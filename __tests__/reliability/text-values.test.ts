@@ -114,3 +114,36 @@ groups:
     expect(synth(toYaml(validEnv()).replace(/\n/g, "\r\n")).exitCode).toBe(0);
   });
 });
+
+describe("one message per typo", () => {
+  it.each([
+    [
+      "a required group key",
+      (e: Env) => ((e.groups[0].bsae = e.groups[0].base), delete e.groups[0].base),
+      "groups[0].bsae",
+      "unknown field 'bsae'; did you mean 'base'?",
+    ],
+    [
+      "a required rollout key",
+      (e: Env) => {
+        e.bases.next = { vm: "next-vm", snapshot: "s2", manageSnapshot: true };
+        e.groups[0].base = "next";
+        e.groups[0].rollout = { form: "golden", moved: 1 };
+      },
+      "groups[0].rollout.form",
+      "unknown field 'form'; did you mean 'from'?",
+    ],
+    [
+      "the backend's type",
+      (e: Env) => (e.backend = { typ: "s3", bucket: "b", key: "k" }),
+      "backend.typ",
+      "unknown field 'typ'; did you mean 'type'? (backend needs type: local, s3, pg, http or remote)",
+    ],
+  ])("%s misspelt: one problem, at the misspelt key", (_name, change, field, message) => {
+    const r = synth(changed(validEnv(), change));
+    expect(r.exitCode).toBe(1);
+    expect(r.err).toHaveLength(2);
+    expect(r.err[1]).toMatch(new RegExp(`lab\\.yaml:\\d+:\\d+: ${field.replace(/[.[\]]/g, "\\$&")}: `));
+    expect(r.err[1].endsWith(message)).toBe(true);
+  });
+});

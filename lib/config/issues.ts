@@ -126,6 +126,27 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: strin
     }
     case "invalid_union": {
       const endsInType = issue.path[issue.path.length - 1] === "type";
+      const backendPath = endsInType ? issue.path.slice(0, -1) : issue.path;
+      const backend = valueAt(raw, backendPath);
+      if (
+        fieldPath(backendPath) === "backend" &&
+        backend &&
+        typeof backend === "object" &&
+        !Array.isArray(backend) &&
+        !("type" in backend)
+      ) {
+        // `typ: s3`: the backend's type under a misspelt key.
+        const typo = Object.keys(backend).find((k) => didYouMean(k, ["type"]) === "type");
+        if (typo !== undefined) {
+          return [
+            {
+              file,
+              field: fieldPath([...backendPath, typo]),
+              message: `unknown field '${typo}'; did you mean 'type'? (backend needs type: local, s3, pg, http or remote)`,
+            },
+          ];
+        }
+      }
       if (endsInType || (value && typeof value === "object" && "type" in value && at === "backend")) {
         const t = endsInType ? value : (value as Record<string, unknown>).type;
         const guess = typeof t === "string" ? didYouMean(t, ["local", "s3", "pg", "http", "remote"]) : undefined;
@@ -153,4 +174,22 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown, file: strin
     default:
       return [{ file, field: at, message: `${issue.message}, got ${showValue(value)}` }];
   }
+}
+
+/**
+ * One message per typo: a required field that "is missing" because it was misspelt is reported
+ * once, at the misspelt key (`unknown field 'form'; did you mean 'from'?`), which is where the fix is.
+ */
+export function mergeTypos(problems: readonly Problem[]): Problem[] {
+  const missingAt = new Set<string>();
+  for (const p of problems) {
+    const m = /^unknown field '(.+)'; did you mean '(.+)'\?/.exec(p.message);
+    if (!m) continue;
+    const [, key, guess] = m;
+    const own = fieldPath(["x", key]).slice(1);
+    if (!p.field.endsWith(own)) continue;
+    missingAt.add(`${p.field.slice(0, -own.length)}${fieldPath(["x", guess]).slice(1)}`);
+  }
+  if (!missingAt.size) return [...problems];
+  return problems.filter((p) => !(missingAt.has(p.field) && p.message.startsWith("is missing;")));
 }

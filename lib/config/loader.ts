@@ -3,7 +3,7 @@ import * as fs from "fs";
 import YAML from "yaml";
 import { crossCheck, parsedParts, partsOf } from "./cross-check";
 import { decodeUtf8, displayPath, MAX_FILE_BYTES, stackNameOf } from "./files";
-import { describeIssue } from "./issues";
+import { describeIssue, mergeTypos } from "./issues";
 import { YamlLocator, type Position } from "./locate";
 import { ConfigError, fieldPath, showValue, sortProblems, type Problem } from "./problems";
 import { environmentSchema, type EnvironmentSpec } from "./schema";
@@ -122,7 +122,7 @@ export function parseEnvironmentWithPositions(
   if (problems.length) fail();
   const result = environmentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(...describeIssue(issue, raw, file));
+    problems.push(...mergeTypos(result.error.issues.flatMap((issue) => describeIssue(issue, raw, file))));
     problems.push(...crossCheck(parsedParts(raw as Record<string, unknown>), file));
     fail();
   }
