@@ -126,6 +126,25 @@ describe("storage-estimate", () => {
   const store = { name: "DS0", type: "vmfs6" as const, capacityGb: 400 };
   const b = base({ diskGb: 40 });
 
+  it("names the rollout wave whose mixed state needs more than the datastore has", () => {
+    const old = base({ name: "v1", path: "lab/Bases/v1", vm: "v1-vm", diskGb: 10 });
+    const next = base({ name: "v2", path: "lab/Bases/v2", vm: "v2-vm", diskGb: 50 });
+    const small = { ...store, capacityGb: 150 };
+    const wave = (moved: number) =>
+      group("web", {
+        base: next,
+        datastore: small,
+        rollout: { from: old, moved },
+        members: [1, 2, 3, 4].map((n) => member(`web-0${n}`, { base: n <= moved ? "v2" : "v1" })),
+      });
+    expect(findingsOf("storage-estimate", app([wave(2)], { bases: [old, next] }))).toEqual([]);
+    expect(messages("storage-estimate", app([wave(3)], { bases: [old, next] }))).toEqual([
+      "[storage-estimate] lab/web: clones on datastore 'DS0' may grow to 160 GB (delta disks at 100% of their base, full copies of template bases) " +
+        "during the rollout (lab/web: 3 of 4 members moved), 160 GB vs 150 GB; move some groups to another datastore, or add capacity (then raise capacityGb); " +
+        "on a thin-provisioned or deduplicating array, suppress storage-estimate with the reason",
+    ]);
+  });
+
   it("passes when clones x diskGb fits the capacity exactly (at the limit)", () => {
     expect(findingsOf("storage-estimate", app([group("web", { base: b, datastore: store, count: 10 })]))).toEqual([]);
   });

@@ -80,7 +80,7 @@ export function chainsOf(model: AppModel): Chain[] {
  * Names the rollout waves that put clones on a chain, for findings about the in-between state:
  * "during the rollout of lab/web (3 of 4 members moved)". Empty when no group of the chain rolls.
  */
-export function rolloutNote(chain: Chain): string {
+export function rolloutNote(chain: Pick<Chain, "groups">): string {
   const notes = chain.groups
     .filter((g) => g.rollout)
     .map((g) => `${groupLabel(g)}: ${g.rollout!.moved} of ${g.members.length} members moved`);

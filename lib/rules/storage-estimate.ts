@@ -1,4 +1,4 @@
-import { groupLabel, groupsByStack, memberBase, siteKey } from "../model/chains";
+import { groupLabel, groupsByStack, memberBase, rolloutNote, siteKey } from "../model/chains";
 import type { GroupModel } from "../model/types";
 import { formatMessage, type Rule } from "./rule";
 
@@ -51,7 +51,7 @@ export const storageEstimate: Rule = {
         message: formatMessage(
           "storage-estimate",
           subject,
-          `clones on datastore '${name}' may grow to ${need} GB (delta disks at 100% of their base, full copies of template bases)`,
+          `clones on datastore '${name}' may grow to ${need} GB (delta disks at 100% of their base, full copies of template bases)${rolloutNote({ groups })}`,
           fix,
           { actual: `${need} GB`, limit: `${capacity} GB` },
         ),
