@@ -89,6 +89,11 @@ describe("a mistake in construct props in library use", () => {
       "error: lab-a/tierB/app: collides with lab-a/tierA/app: both would make Terraform resources named 'app' in stack lab-a; give one of the groups another id",
     ],
     [
+      "two bases of one id under two parents",
+      `new BaseImage(new Construct(stack, "v2"), "golden", { inventory, vm: "VM2", snapshot: "s2" });`,
+      "error: lab-a/v2/golden: collides with lab-a/golden: both would be base 'golden' of stack lab-a (rules, rollouts and messages name bases by id); give one of the bases another id",
+    ],
+    [
       "a suppression of an unknown rule",
       `LinkedCloneChecks.suppress(stack, "storage-estimat", "thin");`,
       "error: lab-a: suppress: cannot suppress unknown rule 'storage-estimat'; known rules: ",

@@ -8,8 +8,7 @@ import { checkLimits } from "../model/validate";
 import { errorMode, failWith, setErrorMode } from "./errors";
 
 /** What a construct registers: a plain description of itself, built when the rules run. */
-export interface CheckedBase {
-  readonly node: IConstruct["node"];
+export interface CheckedBase extends IConstruct {
   toModel(): BaseModel;
 }
 export interface CheckedGroup {
@@ -148,6 +147,20 @@ export class LinkedCloneChecks {
   }
 
   public registerBase(base: CheckedBase): void {
+    // Rules, rollouts and messages tell a stack's bases apart by id: two bases of one id would be one.
+    const stack = TerraformStack.of(base.node.scope!);
+    const key = `base\u0000${stack.node.path}\u0000${base.node.id}`;
+    const owner = this.claims.get(key);
+    if (owner !== undefined && owner !== base.node.path) {
+      failWith(base, [
+        {
+          field: "",
+          message: `collides with ${owner}: both would be base '${base.node.id}' of stack ${stack.node.id} (rules, rollouts and messages name bases by id); give one of the bases another id`,
+        },
+      ]);
+      return;
+    }
+    this.claims.set(key, base.node.path);
     this.bases.push(base);
     this.attach(TerraformStack.of(base.node.scope!));
   }
