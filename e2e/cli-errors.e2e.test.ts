@@ -4,10 +4,15 @@
  * (`npm run diff|deploy -- <env>`, scripts/cdktf.ts), which also shows Terraform's
  * diagnostics when cdktf prints only "Invoking Terraform CLI failed with exit code 1".
  * And the wrapper's flags: --skip-provider-lock for a mirror or an unreachable registry,
- * --terraform-parallelism, no approval prompt without a terminal.
+ * --terraform-parallelism, no approval prompt without a terminal. And, with the real provider,
+ * what the wrapper cleans up and how it gets out of a failed first deploy: cdktf's saved plan
+ * (which holds the vCenter password) is deleted, and `destroy --no-refresh` removes a managed
+ * snapshot that a plain destroy cannot, once the clones of a first deploy failed.
+ * (The same without a vCenter, with stand-ins for cdktf and terraform: __tests__/wrapper/.)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { decideArgs, hasTerraformDiagnostics, stacksOf, usesMirror } from "../scripts/cdktf";
 import { CdktfProject } from "./cdktf-project";
 import { readEnvFile, writeEnvFile } from "./environment";
@@ -15,6 +20,7 @@ import { PROJECT_DIR, run, stripAnsi } from "./run";
 import { SOURCE_ENV, STACK } from "./scenario";
 import { describeE2e } from "./steps";
 import { binaryEnv, type Binary } from "./terraform";
+import { Govc } from "./govc";
 import { E2E_DIR, readTools } from "./tools";
 import { startSimulator, type Simulator } from "./vcsim";
 
@@ -219,4 +225,146 @@ for (const binary of ["terraform", "tofu"] as Binary[]) {
       });
     },
   );
+}
+
+describeE2e(
+  "after a failed first deploy: the wrapper's destroy --no-refresh, and no saved plan left (terraform)",
+  tools,
+  ["vcsim", "govc", "terraform", "provider"],
+  () => {
+    const stack = "no-refresh";
+    const work = path.join(WORK, stack);
+    const base = "DC0_C0_RP0_VM0";
+    /** A password vcsim accepts (it takes any) and that no file may hold afterwards. */
+    const password = "E2e-Saved-Plan-Pw-5c8e1a";
+    /** The provider's clone check at apply: vcsim customizes guests only on DC0_H0; this base is "otherGuest". */
+    const cloneCheck = /Error: cannot find OS family for guest ID "otherGuest"/;
+    let sim: Simulator;
+    let project: CdktfProject;
+    let govc: Govc;
+    const wrapper = (args: string[], okCodes: number[]) =>
+      run(TSX, [WRAPPER, ...args, "--terraform-parallelism", "1"], {
+        cwd: work,
+        env: project.env({ TF_VAR_vsphere_password: password }),
+        okCodes,
+        logFile: LOG,
+        shown: `npm run ${args.join(" ").replace(" ", " -- ")} --terraform-parallelism 1`,
+      });
+    /** Files of the work project that hold the password (inside a zip too: a saved plan is one, deflated). */
+    const filesWithPassword = () => {
+      const hits: string[] = [];
+      const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          const f = path.join(d, e.name);
+          if (e.isDirectory()) walk(f);
+          else if (e.isFile() && [fs.readFileSync(f), ...zipEntries(f)].some((b) => b.includes(password)))
+            hits.push(path.relative(work, f));
+        }
+      };
+      walk(work);
+      return hits;
+    };
+    const planFile = () => path.join(project.stackDir, "plan");
+
+    beforeAll(async () => {
+      sim = await startSimulator(tools.vcsim!, tools.govc!, work);
+      project = new CdktfProject(tools, work, stack, "terraform", LOG);
+      govc = new Govc(tools.govc!, sim.govcEnv, LOG);
+      const env = readEnvFile(SOURCE_ENV);
+      env.vsphere.server = sim.server;
+      const web = env.groups.find((g) => g.customization !== undefined)!;
+      env.bases = { linux: { ...env.bases[web.base], vm: base } };
+      delete web.resourcePool;
+      delete web.folder;
+      delete web.suppress;
+      Object.assign(web, { base: "linux", cluster: "DC0_C0", count: 1 });
+      env.groups = [web];
+      writeEnvFile(project.envDir, stack, env, `a customized group on a base vcsim cannot customize (${base})`);
+    }, 60_000);
+    afterAll(async () => {
+      await sim?.stop();
+    });
+
+    test("plain `npx cdktf diff <env>` leaves cdktf.out/stacks/<env>/plan, which holds the password", async () => {
+      await project.cli(["diff", stack, "--skip-provider-lock"], [0], 600_000, { TF_VAR_vsphere_password: password });
+      expect(filesWithPassword()).toEqual([`cdktf.out/stacks/${stack}/plan`]);
+    });
+
+    test("`npm run diff -- <env>`: cdktf's saved plan, which holds the password, is deleted; no file holds it", async () => {
+      const r = await wrapper(["diff", stack], [0]);
+      const out = stripAnsi(r.stdout + r.stderr);
+      // The line says the wrapper found and deleted the plan cdktf wrote (`terraform plan -out plan`).
+      expect(out).toContain(
+        `[cdktf wrapper] deleted cdktf's saved plan cdktf.out/stacks/${stack}/plan: a saved plan holds the values of the variables, the vCenter password too`,
+      );
+      expect(fs.existsSync(planFile())).toBe(false);
+      expect(filesWithPassword()).toEqual([]);
+    });
+
+    test("the first deploy fails at the clone check, after the managed snapshot was made", async () => {
+      const r = await wrapper(["deploy", stack, "--auto-approve"], [1]);
+      expect(stripAnsi(r.stdout + r.stderr)).toMatch(cloneCheck);
+      expect(await govc.snapshotNames(base)).toEqual(["linux-2026-11"]);
+    });
+
+    test("`npm run destroy` fails the same way, keeps the snapshot, and names --no-refresh and terraform -chdir", async () => {
+      const r = await wrapper(["destroy", stack, "--auto-approve"], [1]);
+      const out = stripAnsi(r.stdout + r.stderr);
+      expect(out).toMatch(cloneCheck);
+      expect(out).toContain(
+        `[cdktf wrapper]   npm run destroy -- ${stack} --auto-approve --terraform-parallelism 1 --no-refresh`,
+      );
+      expect(out).toContain(
+        `[cdktf wrapper]   (without the wrapper: terraform -chdir=cdktf.out/stacks/${stack} destroy -refresh=false)`,
+      );
+      expect(out).not.toMatch(STACK_TRACE);
+      expect(await govc.snapshotNames(base)).toEqual(["linux-2026-11"]);
+      // The plain command's -chdir finds the state through the backend's path relative to the stack folder:
+      const plan = await run(
+        tools.terraform!,
+        [
+          `-chdir=cdktf.out/stacks/${stack}`,
+          "plan",
+          "-destroy",
+          "-refresh=false",
+          "-lock=false",
+          "-no-color",
+          "-input=false",
+        ],
+        { cwd: work, env: project.env({ TF_VAR_vsphere_password: password }), logFile: LOG },
+      );
+      expect(plan.stdout).toMatch(/vsphere_virtual_machine_snapshot\.\S+ will be destroyed/);
+      expect(plan.stdout).toMatch(/Plan: 0 to add, 0 to change, \d+ to destroy/);
+    });
+
+    test("`npm run destroy -- <env> --auto-approve --no-refresh` removes the snapshot; the state is empty; no file holds the password", async () => {
+      const r = await wrapper(["destroy", stack, "--auto-approve", "--no-refresh"], [0]);
+      const out = stripAnsi(r.stdout + r.stderr);
+      expect(out).toContain("[cdktf wrapper] --no-refresh: TF_CLI_ARGS_destroy=-refresh=false");
+      expect(out).toContain("Destroy complete!");
+      expect(await govc.snapshotNames(base)).toEqual([]);
+      expect((await project.terraform.stateResources()).filter((x) => !x.address.startsWith("data."))).toEqual([]);
+      expect(filesWithPassword()).toEqual([]);
+    });
+  },
+);
+
+/** The uncompressed entries of a zip file (stored or deflated), read from its central directory; [] when it is no zip. */
+function zipEntries(file: string): Buffer[] {
+  const zip = fs.readFileSync(file);
+  if (zip.length < 22 || zip.readUInt32LE(0) !== 0x04034b50) return [];
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) return [];
+  const entries: Buffer[] = [];
+  let at = zip.readUInt32LE(eocd + 16);
+  for (let i = 0; i < zip.readUInt16LE(eocd + 10); i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const local = zip.readUInt32LE(at + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    entries.push(method === 8 ? zlib.inflateRawSync(data) : data);
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
 }
