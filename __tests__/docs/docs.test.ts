@@ -356,6 +356,14 @@ function verdictFor(part: Part): Verdict | undefined {
     return mapped("npm run deploy needs a vCenter: the e2e runs the wrapper", "e2e/cli-errors.e2e.test.ts", [
       '[WRAPPER,"deploy",STACK,"--auto-approve"',
     ]);
+  if (cmd === "npm" && /^run destroy -- \S+ --auto-approve --no-refresh$/.test(a)) {
+    return mapped(
+      "npm run destroy --no-refresh needs a vCenter: the e2e runs it after a failed first deploy against vcsim (and the wrapper test with stand-ins)",
+      "e2e/cli-errors.e2e.test.ts",
+      ['wrapper(["destroy",stack,"--auto-approve","--no-refresh"]'],
+      contains("__tests__/wrapper/cdktf-wrapper.test.ts", ['"destroy","lab","--auto-approve","--no-refresh"']),
+    );
+  }
   if (cmd === "npm" && /^run destroy -- \S+ --auto-approve$/.test(a)) {
     return mapped(
       "npm run destroy needs a vCenter: the e2e checks the wrapper's destroy flags (decideArgs), and the scenario runs cdktf destroy itself",
