@@ -65,6 +65,7 @@ export {
   stackNameOf,
   type LoadedEnvironment,
 } from "./config/loader";
+export { sharedFactsProblems } from "./config/shared-facts";
 export { sharedStateProblems } from "./config/shared-state";
 export {
   environmentSchema,

@@ -14,6 +14,7 @@ import {
   printFinding,
   renderReport,
   REPORT_FILE,
+  sharedFactsProblems,
   sharedStateProblems,
   sortProblems,
   summarize,
@@ -44,8 +45,9 @@ export function loadEnvironments(dir: string): LoadedEnvironment[] {
       else throw e;
     }
   }
-  // Across files: two environments must not share one Terraform state.
-  all.push(...sharedStateProblems(envs));
+  // Across files: two environments must not share one Terraform state, nor contradict each other
+  // about the clusters, datastores or version of one vCenter.
+  all.push(...sharedStateProblems(envs), ...sharedFactsProblems(envs));
   if (all.length) throw new ConfigError(sortProblems(all));
   return envs;
 }

@@ -64,6 +64,28 @@ const shared = (field: string, ...words: RegExp[]) => ({
     ],
   },
 });
+/**
+ * Two environments on one vCenter and datacenter (other names, addresses and source VM), the
+ * second changed; the first declares C0 with hosts [H0, H1, H2], no HA, DS0 as vmfs6 of 500 GB, 8.0.
+ */
+const oneSite = (change: (b: Env) => void): Files => ({
+  "lab-a.yaml": toYaml(validEnv({ net: 10 })),
+  "lab-b.yaml": toYaml(
+    changed(validEnv({ prefix: "api", net: 20 }), (e) => ((e.bases.golden.vm = "golden-api"), change(e))),
+  ),
+});
+/** The contradicting-facts problem on lab-a.yaml, naming lab-b.yaml with its position, and the fix. */
+const contradicts = (field: string, ...words: RegExp[]) => ({
+  config: {
+    file: "lab-a.yaml",
+    field,
+    words: [
+      ...words,
+      /here but .* in \S*lab-b\.yaml:\d+:\d+; the rules count disk chains across environments, /,
+      /make the two files agree with vCenter \(npm run preflight -- lab-a --write-facts prints its facts to paste into both\)$/,
+    ],
+  },
+});
 /** Lines of the valid environment's YAML: a line appended after it is line VALID_LINES + 1. */
 const VALID_LINES = toYaml(validEnv()).trimEnd().split("\n").length;
 /** The valid environment with an unclosed flow sequence in the cluster's hosts. */
@@ -795,6 +817,52 @@ const CASES: Case[] = [
     ),
     ...shared("backend.address", /the state address https:\/\/state\.example\.com\/labs\/lab\?\.\.\., so/),
   },
+  // --- two environments, one vCenter datacenter, contradicting facts ----------------------
+  {
+    name: "one cluster with other hosts in two files on one vCenter",
+    files: oneSite((e) => (e.clusters.C0.hosts = ["H0", "H1"])),
+    ...contradicts(
+      "clusters.C0.hosts",
+      /cluster C0 of datacenter DC0 on vCenter vcenter\.example\.com has hosts \[H0, H1, H2\] here but hosts \[H0, H1\] in /,
+    ),
+  },
+  {
+    name: "one cluster with HA on in one file and off in another",
+    files: oneSite((e) => (e.clusters.C0.haEnabled = true)),
+    ...contradicts("clusters.C0.haEnabled", /has haEnabled: false here but haEnabled: true in /),
+  },
+  {
+    name: "one cluster with HA on in one file and not set (false) in another",
+    files: {
+      ...oneSite((e) => delete e.clusters.C0.haEnabled),
+      "lab-a.yaml": toYaml(changed(validEnv({ net: 10 }), (e) => (e.clusters.C0.haEnabled = true))),
+    },
+    ...contradicts(
+      "clusters.C0.haEnabled",
+      /has haEnabled: true here but haEnabled: false \(the default, as haEnabled is not set\) in /,
+    ),
+  },
+  {
+    name: "one datastore of another type in two files on one vCenter (server in other case, with :443)",
+    files: oneSite((e) => ((e.vsphere.server = "VCENTER.Example.com:443"), (e.datastores.DS0.type = "nfs"))),
+    ...contradicts(
+      "datastores.DS0.type",
+      /datastore DS0 of datacenter DC0 on vCenter vcenter\.example\.com has type vmfs6 here but type nfs in /,
+    ),
+  },
+  {
+    name: "one datastore with another capacityGb in two files on one vCenter",
+    files: oneSite((e) => (e.datastores.DS0.capacityGb = 2000)),
+    ...contradicts("datastores.DS0.capacityGb", /has capacityGb 500 here but capacityGb 2000 in /),
+  },
+  {
+    name: "another vsphere.version in two files on one vCenter",
+    files: oneSite((e) => (e.vsphere.version = "7.0.3")),
+    ...contradicts(
+      "vsphere.version",
+      /: vCenter vcenter\.example\.com \(datacenter DC0\) has version "8\.0" here but version "7\.0\.3" in /,
+    ),
+  },
 ];
 
 /** Same VM names in the same datacenter from two files: the vm-name rule, in both stacks. */
@@ -1040,6 +1108,82 @@ describe("every bad input is answered", () => {
     );
     expect(r.err.filter((l) => l.includes("[ip-pool]"))).toHaveLength(1);
     expect(walkFiles(r.outdir)).toContain("stacks/lab-b/linked-clones-findings.json");
+  });
+
+  it("contradicting facts on one vCenter: the problem on both files, each naming the other, and nothing else", () => {
+    const r = synthFolder(
+      writeFiles(
+        tempDir("lc-bad-"),
+        oneSite((e) => (e.clusters.C0.hosts = ["H0", "H1"])),
+      ),
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.err.map((l) => l.replace(/\S*\/(lab-[ab]\.yaml)/g, "$1"))).toEqual([
+      "Environment files have 2 problems; nothing was written:",
+      "  lab-a.yaml:8:5: clusters.C0.hosts: cluster C0 of datacenter DC0 on vCenter vcenter.example.com has hosts [H0, H1, H2] here but hosts [H0, H1] in lab-b.yaml:8:5; the rules count disk chains across environments, so they would judge them by one file's facts or the other's; make the two files agree with vCenter (npm run preflight -- lab-a --write-facts prints its facts to paste into both)",
+      "  lab-b.yaml:8:5: clusters.C0.hosts: cluster C0 of datacenter DC0 on vCenter vcenter.example.com has hosts [H0, H1] here but hosts [H0, H1, H2] in lab-a.yaml:8:5; the rules count disk chains across environments, so they would judge them by one file's facts or the other's; make the two files agree with vCenter (npm run preflight -- lab-b --write-facts prints its facts to paste into both)",
+    ]);
+  });
+
+  it("three environments with three host lists: each names the other two", () => {
+    const files = {
+      ...oneSite((e) => (e.clusters.C0.hosts = ["H0", "H1"])),
+      "lab-c.yaml": toYaml(
+        changed(
+          validEnv({ prefix: "db", net: 30 }),
+          (e) => ((e.bases.golden.vm = "golden-db"), (e.clusters.C0.hosts = ["H0"])),
+        ),
+      ),
+    };
+    const r = synthFolder(writeFiles(tempDir("lc-bad-"), files));
+    expect(r.exitCode).toBe(1);
+    const lines = r.err.slice(1).map((l) => l.replace(/\S*\/(lab-[abc]\.yaml)/g, "$1"));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe(
+      "  lab-c.yaml:8:5: clusters.C0.hosts: cluster C0 of datacenter DC0 on vCenter vcenter.example.com has hosts [H0] here but hosts [H0, H1, H2] in lab-a.yaml:8:5, hosts [H0, H1] in lab-b.yaml:8:5; the rules count disk chains across environments, so they would judge them by one file's facts or the other's; make the files agree with vCenter (npm run preflight -- lab-c --write-facts prints its facts to paste into each)",
+    );
+  });
+
+  it.each([
+    [
+      "the same facts, written differently",
+      (e: Env) => {
+        e.vsphere.server = "VCENTER.example.com.:443";
+        e.vsphere.version = "8.0.0";
+        e.clusters.C0 = { hosts: ["H2", "H0", "H1"], haEnabled: false };
+      },
+    ],
+    [
+      "facts one file leaves out",
+      (e: Env) => {
+        delete e.vsphere.version;
+        e.clusters.C0 = {};
+        e.datastores.DS0 = {};
+      },
+    ],
+    [
+      "other facts in another datacenter",
+      (e: Env) => {
+        e.datacenter = "DC1";
+        e.vsphere.version = "6.7";
+        e.clusters.C0 = { hosts: ["H0", "H1"], haEnabled: true };
+        e.datastores.DS0 = { type: "nfs", capacityGb: 2000 };
+      },
+    ],
+    [
+      "other facts on another vCenter",
+      (e: Env) => {
+        e.vsphere = { server: "vcenter-b.example.com", version: "7.0.3" };
+        e.clusters.C0 = { hosts: ["H0", "H1"], haEnabled: true };
+        e.datastores.DS0 = { type: "nfs", capacityGb: 2000 };
+      },
+    ],
+  ])("two environments on one vCenter datacenter with %s: synth passes", (_name, change) => {
+    const r = synthFolder(writeFiles(tempDir("lc-ok-"), oneSite(change)));
+    expect({ exitCode: r.exitCode, printed: r.printed }).toEqual({ exitCode: 0, printed: r.printed });
+    expect(walkFiles(r.outdir)).toEqual(
+      expect.arrayContaining(["stacks/lab-a/cdk.tf.json", "stacks/lab-b/cdk.tf.json"]),
+    );
   });
 
   it("the same private ranges on two vCenter servers: no ip-pool finding, synth passes", () => {

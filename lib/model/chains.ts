@@ -21,6 +21,14 @@ export interface Chain {
   readonly clones: number;
 }
 
+/**
+ * A vCenter server as one name, however the files write it: without case (DNS), surrounding
+ * spaces, a trailing dot or the default port :443. Equal for two files on the same vCenter.
+ */
+export function vcenterKey(server: string | undefined): string {
+  return (server ?? "").trim().toLowerCase().replace(/:443$/, "").replace(/\.$/, "");
+}
+
 /** One vCenter datacenter; server names are case-insensitive (DNS). */
 export function siteKey(site: { server?: string; datacenter: string }): string {
   return `${(site.server ?? "").toLowerCase()}\u0000${site.datacenter}`;

@@ -1,4 +1,4 @@
-import { groupLabel, groupsByStack } from "../model/chains";
+import { groupLabel, groupsByStack, vcenterKey } from "../model/chains";
 import { formatIpv4, networkOf, parseIpv4, parseIpv4Range, rangeSize } from "../model/ipv4";
 import type { GroupModel } from "../model/types";
 import { formatMessage, listSome, type RawFinding, type Rule } from "./rule";
@@ -13,11 +13,6 @@ import { formatMessage, listSome, type RawFinding, type Rule } from "./rule";
  * the provider's `customize` is ForceNew (clone is ForceNew, docs/linked-clones.md),
  * so a clash found after apply costs a rebuild of the VM.
  */
-/** The vCenter server of a group, as one name: without case (DNS), a trailing dot or the default port :443. */
-function serverKey(g: GroupModel): string {
-  return (g.site.server ?? "").trim().toLowerCase().replace(/:443$/, "").replace(/\.$/, "");
-}
-
 /**
  * The users of one address split into the sets that clash: users in one stack, or in stacks on
  * one vCenter server, are in one set (joined transitively); other sites reuse ranges freely.
@@ -29,7 +24,7 @@ function sameNetwork<T extends { group: GroupModel }>(users: readonly T[]): T[][
     for (let j = i + 1; j < users.length; j++) {
       const a = users[i].group;
       const b = users[j].group;
-      if (a.stack === b.stack || serverKey(a) === serverKey(b)) parent[root(j)] = root(i);
+      if (a.stack === b.stack || vcenterKey(a.site.server) === vcenterKey(b.site.server)) parent[root(j)] = root(i);
     }
   }
   const sets = new Map<number, T[]>();
