@@ -104,6 +104,16 @@ groups:
     expect(Object.keys(vms.db.for_each)).toEqual(["db-01"]);
   });
 
+  it("refuses a key named __proto__, which a JavaScript object cannot hold as data", () => {
+    const yaml = toYaml(validEnv())
+      .replace("  DS0:", "  __proto__:")
+      .replace(/datastore: DS0/g, "datastore: __proto__");
+    const r = synth(yaml);
+    expect(r.exitCode).toBe(1);
+    expect(r.err).toHaveLength(2);
+    expect(r.err[1]).toMatch(/lab\.yaml:\d+:3: the key __proto__ cannot be a name here .*; rename it$/);
+  });
+
   it("names classic Mac line endings (CR only) instead of reading the file as one line", () => {
     const r = synth(toYaml(validEnv()).replace(/\n/g, "\r"));
     expect(r.exitCode).toBe(1);

@@ -95,6 +95,21 @@ export function parseEnvironmentWithPositions(
       ...(pos ? { line: pos.line, column: pos.col } : {}),
     });
   }
+  // JavaScript objects cannot hold a key `__proto__` as data: it would vanish (or change the object).
+  YAML.visit(doc, {
+    Pair(_, pair) {
+      if (YAML.isScalar(pair.key) && pair.key.value === "__proto__") {
+        const pos = pair.key.range ? lines.linePos(pair.key.range[0]) : undefined;
+        problems.push({
+          file,
+          field: "",
+          message:
+            "the key __proto__ cannot be a name here (it is reserved in the JavaScript this tool runs on); rename it",
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        });
+      }
+    },
+  });
   if (problems.length) fail();
   let raw: unknown;
   try {
