@@ -1,5 +1,5 @@
 import { groupLabel } from "../model/chains";
-import { formatMessage, listSome, type Rule } from "./rule";
+import { formatMessage, listSome, type RawFinding, type Rule } from "./rule";
 
 export const MAX_LINUX_HOSTNAME = 63;
 export const MAX_WINDOWS_HOSTNAME = 15;
@@ -35,57 +35,41 @@ export const hostname: Rule = {
       const invalid = g.members.filter((m) => !LABEL.test(m.hostname)).map((m) => m.hostname);
       // Windows refuses a computer name of digits only (it could be taken for an address).
       const numeric = windows ? g.members.filter((m) => /^\d+$/.test(m.hostname)).map((m) => m.hostname) : [];
-      const out = [];
-      if (numeric.length) {
+      const out: RawFinding[] = [];
+      const push = (what: string, fix: string, values: { actual: string; limit: string }, field?: string) =>
         out.push({
           rule: "hostname",
-          severity: "error" as const,
+          severity: "error",
           stack: g.stack,
           path: g.path,
-          field: "namePattern|members|count",
+          ...(field !== undefined ? { field } : {}),
           groups: [g],
-          message: formatMessage(
-            "hostname",
-            groupLabel(g),
-            `Windows computer name ${listSome(numeric, 3)} is all digits, which Windows refuses`,
-            "put a letter in namePattern or the member names, e.g. 'pc-{nn}'",
-            { actual: `'${numeric[0]}'`, limit: "at least one letter or '-'" },
-          ),
+          message: formatMessage("hostname", groupLabel(g), what, fix, values),
         });
+      const names = "namePattern|members|count";
+      if (numeric.length) {
+        push(
+          `Windows computer name ${listSome(numeric, 3)} is all digits, which Windows refuses`,
+          "put a letter in namePattern or the member names, e.g. 'pc-{nn}'",
+          { actual: `'${numeric[0]}'`, limit: "at least one letter or '-'" },
+          names,
+        );
       }
       if (long.length) {
         const longest = Math.max(...long.map((n) => n.length));
-        out.push({
-          rule: "hostname",
-          severity: "error" as const,
-          stack: g.stack,
-          path: g.path,
-          groups: [g],
-          message: formatMessage(
-            "hostname",
-            groupLabel(g),
-            `${os} host name ${listSome(long, 3, (n) => `'${n}' (${n.length} characters)`)} is too long`,
-            "shorten namePattern or the member names",
-            { actual: `${longest} characters`, limit: `${max} characters` },
-          ),
-        });
+        push(
+          `${os} host name ${listSome(long, 3, (n) => `'${n}' (${n.length} characters)`)} is too long`,
+          "shorten namePattern or the member names",
+          { actual: `${longest} characters`, limit: `${max} characters` },
+        );
       }
       if (invalid.length) {
-        out.push({
-          rule: "hostname",
-          severity: "error" as const,
-          stack: g.stack,
-          path: g.path,
-          field: "namePattern|members|count",
-          groups: [g],
-          message: formatMessage(
-            "hostname",
-            groupLabel(g),
-            `${os} host name ${listSome(invalid, 3)} is not a valid host name label`,
-            "use letters, digits and inner hyphens only (no '_', '.', spaces, or leading/trailing '-')",
-            { actual: `'${invalid[0]}'`, limit: "letters, digits and inner '-'" },
-          ),
-        });
+        push(
+          `${os} host name ${listSome(invalid, 3)} is not a valid host name label`,
+          "use letters, digits and inner hyphens only (no '_', '.', spaces, or leading/trailing '-')",
+          { actual: `'${invalid[0]}'`, limit: "letters, digits and inner '-'" },
+          names,
+        );
       }
       return out;
     });
