@@ -213,6 +213,50 @@ suite("preflight against vcsim", () => {
     }
   });
 
+  it("preflight-inventory: nested missing folders with a missing parent in common; each suggested govc command works on its own", async () => {
+    const e = pfEnv();
+    e.groups[0].folder = "pf/workshop/attendees";
+    e.groups[1].folder = "pf/workshop/trainers";
+    const r = await preflight("nested-folders", e, govc.bin);
+    expect(r.findings).toEqual([
+      "error: [preflight-inventory] pf/db: folder 'pf/workshop/trainers' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folder (govc folder.create '/DC0/vm/pf/workshop' '/DC0/vm/pf/workshop/trainers'), or change groups[1].folder (existing: 'pf')",
+      "error: [preflight-inventory] pf/web: folder 'pf/workshop/attendees' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folder (govc folder.create '/DC0/vm/pf/workshop' '/DC0/vm/pf/workshop/attendees'), or change groups[0].folder (existing: 'pf')",
+    ]);
+    expect(r.exitCode).toBe(1);
+    /** The paths of the govc command a finding suggests, unquoted. */
+    const paths = (finding: string) =>
+      /\(govc folder\.create ((?:'[^']*' ?)+)\)/
+        .exec(finding)![1]
+        .trim()
+        .split(" ")
+        .map((p) => p.slice(1, -1));
+    const [trainers, attendees] = r.findings.map(paths);
+    try {
+      // Each command on its own: the parent first, then the folder (govc alone fails with
+      // "folder '/DC0/vm/pf/workshop' not found" on the folder without its parent).
+      expect(() => govc.run("folder.create", attendees[1])).toThrow(/folder '\/DC0\/vm\/pf\/workshop' not found/);
+      for (const cmd of [trainers, attendees]) {
+        govc.run("folder.create", ...cmd);
+        expect(govc.run("ls", "/DC0/vm/pf/workshop").trim()).toBe(cmd[1]);
+        govc.run("object.destroy", "/DC0/vm/pf/workshop");
+      }
+      // After one of them, the other names a folder that now exists, which govc refuses (DuplicateName):
+      // drop the levels that exist (docs/preflight.md).
+      govc.run("folder.create", ...trainers);
+      expect(() => govc.run("folder.create", ...attendees)).toThrow(/DuplicateName/);
+      govc.run("folder.create", ...attendees.slice(1));
+      const again = await preflight("nested-folders-made", e, govc.bin);
+      expect(again.findings).toEqual([]);
+      expect(again.exitCode).toBe(0);
+    } finally {
+      try {
+        govc.run("object.destroy", "/DC0/vm/pf/workshop");
+      } catch {
+        // not made
+      }
+    }
+  });
+
   it("preflight-source: a source VM that does not exist, and one whose name a second VM (made with govc) shares", async () => {
     const e = pfEnv();
     e.bases.golden.vm = "DC0_C0_RP0_VMX";

@@ -90,7 +90,29 @@ describe("preflight-inventory", () => {
       "error: [preflight-inventory] lab/db: network 'DC0_DVPG1' does not exist in datacenter DC0, missing vs existing; did you mean 'DC0_DVPG0'? If not, create the port group, or change groups[1].network",
       "error: [preflight-inventory] lab/db: resource pool 'DC0_C0/Resource' does not exist in datacenter DC0, missing vs existing; did you mean 'DC0_C0/Resources'? If not, create it, or change groups[1].resourcePool (a path below the datacenter's host folder, e.g. CLUSTER/Resources)",
       "error: [preflight-inventory] lab/web, lab/app: datastore 'LocalDS_1' does not exist in datacenter DC0, missing vs existing; did you mean 'LocalDS_0'? If not, fix datastores.LocalDS_1 and groups[0].datastore, groups[2].datastore",
-      "error: [preflight-inventory] lab/web, lab/app: folder 'labs/web' does not exist in datacenter DC0, missing vs existing; create it (govc folder.create '/DC0/vm/labs/web'), or change groups[0].folder, groups[2].folder",
+      "error: [preflight-inventory] lab/web, lab/app: folder 'labs/web' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folder (govc folder.create '/DC0/vm/labs' '/DC0/vm/labs/web'), or change groups[0].folder, groups[2].folder",
+    ]);
+  });
+
+  it("a nested missing folder: one command creates every missing level, parents first, each group's on its own", () => {
+    const e = labEnv();
+    e.groups[0].folder = "workshop/attendees";
+    e.groups[1].folder = "workshop/trainers";
+    e.groups.push({ ...e.groups[0], name: "app", count: undefined, namePattern: undefined, members: ["app-01"] });
+    e.groups[2].folder = "labs/2026/o'neil";
+    e.groups.push({ ...e.groups[2], name: "ops", members: ["ops-01"], folder: "labs/ops" });
+    expect(checkRule("preflight-inventory", e, { ...deployed, folders: ["labs", "labs/ops"] }, state)).toEqual([
+      "error: [preflight-inventory] lab/app: folder 'labs/2026/o'neil' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folder (govc folder.create '/DC0/vm/labs/2026' '/DC0/vm/labs/2026/o'\\''neil'), or change groups[2].folder (existing: 'labs', 'labs/ops')",
+      "error: [preflight-inventory] lab/db: folder 'workshop/trainers' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folder (govc folder.create '/DC0/vm/workshop' '/DC0/vm/workshop/trainers'), or change groups[1].folder (existing: 'labs', 'labs/ops')",
+      "error: [preflight-inventory] lab/web: folder 'workshop/attendees' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folder (govc folder.create '/DC0/vm/workshop' '/DC0/vm/workshop/attendees'), or change groups[0].folder (existing: 'labs', 'labs/ops')",
+    ]);
+    e.groups[0].folder = "a/b/c";
+    expect(
+      checkRule("preflight-inventory", e, { ...deployed, folders: ["labs", "labs/ops", "labs/2026"] }, state),
+    ).toEqual([
+      "error: [preflight-inventory] lab/app: folder 'labs/2026/o'neil' does not exist in datacenter DC0, missing vs existing; create it (govc folder.create '/DC0/vm/labs/2026/o'\\''neil'), or change groups[2].folder (existing: 'labs', 'labs/ops', 'labs/2026')",
+      "error: [preflight-inventory] lab/db: folder 'workshop/trainers' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folder (govc folder.create '/DC0/vm/workshop' '/DC0/vm/workshop/trainers'), or change groups[1].folder (existing: 'labs', 'labs/ops', 'labs/2026')",
+      "error: [preflight-inventory] lab/web: folder 'a/b/c' does not exist in datacenter DC0, missing vs existing; create it and its missing parent folders (govc folder.create '/DC0/vm/a' '/DC0/vm/a/b' '/DC0/vm/a/b/c'), or change groups[0].folder (existing: 'labs', 'labs/ops', 'labs/2026')",
     ]);
   });
 

@@ -135,6 +135,29 @@ function vmsNamed(inv: Inventory, vm: string): VmInfo[] {
   return inv.vms.filter((v) => v.path === rel);
 }
 
+/**
+ * The fix that creates a missing VM folder (`rel`, below the datacenter's VM folder) and
+ * every missing folder above it, parents first: `govc folder.create` makes one level per path
+ * (it fails with "folder '...' not found" when the parent is missing) and refuses a folder that
+ * exists (DuplicateName), so the command names exactly the levels `existing` lacks. It works on
+ * its own for each group, even when two groups' folders share a missing parent.
+ */
+function createFolder(dc: string, rel: string, existing: readonly string[]): string {
+  const parts = rel.split("/");
+  const paths = parts
+    .map((_, i) => parts.slice(0, i + 1).join("/"))
+    .filter((p) => !existing.includes(p))
+    .map((p) => shellQuote(`/${dc}/vm/${p}`));
+  const parents = paths.length - 1;
+  const what = parents ? `create it and its missing parent folder${parents > 1 ? "s" : ""}` : "create it";
+  return `${what} (govc folder.create ${paths.join(" ")})`;
+}
+
+/** A word for a POSIX shell, in single quotes (a single quote inside written as '\''). */
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 /** A VM folder path as the provider takes it: relative to the datacenter's VM folder. */
 function stripFolderPrefix(p: string, dc: string): string {
   const trimmed = p.replace(/^\/+|\/+$/g, "");
@@ -328,7 +351,7 @@ export function checkEnvironment(env: PreflightEnvironment, inv: Inventory, stat
       name,
       users,
       inv.folders,
-      `create it (govc folder.create '/${dc}/vm/${rel}'), or change ${users.map((u) => groupField(u, "folder")).join(", ")}`,
+      `${createFolder(dc, rel, inv.folders)}, or change ${users.map((u) => groupField(u, "folder")).join(", ")}`,
     );
   }
 
