@@ -84,14 +84,14 @@ const cases: [string, Env, string, RegExp][] = [
     /folder 'training\/\.\.\/students' has a '\.\.' segment, which inventory paths do not have/,
   ],
   [
-    "an absolute resource pool path with hosts",
+    "an absolute resource pool path outside a host folder",
     linuxLab((e) => {
       delete e.groups[0].cluster;
-      e.groups[0].resourcePool = "/DC0/host/C0/Resources";
+      e.groups[0].resourcePool = "/DC0/vm/C0/Resources";
       e.groups[0].hosts = ["H0"];
     }),
     "groups[0].resourcePool",
-    /resourcePool '\/DC0\/host\/C0\/Resources' is absolute; write it relative to the datacenter's host folder, e\.g\. 'C0\/Resources'/,
+    /resourcePool '\/DC0\/vm\/C0\/Resources' is absolute but not below a datacenter's host folder; write it relative to the datacenter's host folder, e\.g\. 'C0\/Resources', or as \/<datacenter>\/host\/<cluster>\/Resources/,
   ],
 ];
 
@@ -126,5 +126,20 @@ describe("values a platform refuses", () => {
     const r2 = synthFiles({ "lab.yaml": toYaml(nested) });
     expect(r2.err).toEqual([]);
     expect(JSON.stringify(r2.exitCode)).toBe("0");
+    // An absolute pool path below the host folder: its cluster is the segment after `host`, so hosts are checked there.
+    const absolute = linuxLab((e) => {
+      delete e.groups[0].cluster;
+      e.groups[0].resourcePool = "/DC0/host/C0/Resources";
+      e.groups[0].hosts = ["H0", "H1"];
+    });
+    const r3 = synthFiles({ "lab.yaml": toYaml(absolute) });
+    expect(r3.err).toEqual([]);
+    expect(r3.exitCode).toBe(0);
+    const elsewhere = linuxLab((e) => {
+      delete e.groups[0].cluster;
+      e.groups[0].resourcePool = "/DC0/host/C0/Resources";
+      e.groups[0].hosts = ["H9"];
+    });
+    expect(synthFiles({ "lab.yaml": toYaml(elsewhere) }).printed).toMatch(/host 'H9' is not in cluster 'C0'/);
   });
 });

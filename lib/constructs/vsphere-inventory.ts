@@ -10,7 +10,7 @@ import { DataVsphereNetwork } from "@cdktf/provider-vsphere/lib/data-vsphere-net
 import { DataVsphereResourcePool } from "@cdktf/provider-vsphere/lib/data-vsphere-resource-pool";
 import { DataVsphereVirtualMachine } from "@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine";
 import { SCSI_CONTROLLERS_SCANNED } from "./base-image";
-import { checkInventory } from "../model/validate";
+import { checkInventory, poolCluster } from "../model/validate";
 import { failWith } from "./errors";
 import { once } from "./token-cache";
 import type { ClusterFacts, DatastoreFacts, DatastoreType, Site } from "../model/types";
@@ -253,10 +253,12 @@ export class VsphereInventory extends Construct {
     return { name, ...(f?.hosts ? { hosts: [...f.hosts] } : {}), haEnabled: f?.haEnabled ?? false };
   }
 
-  /** The cluster a resource pool path lives in (`CLUSTER/Resources/...`), when declared. */
+  /** The cluster a resource pool path lives in (`CLUSTER/Resources/...`, or absolute), when declared. */
   public clusterOfPool(poolPath: string): ClusterFacts | undefined {
-    const first = poolPath.split("/")[0];
-    return Object.hasOwn(this.clusterFactsByName, first) ? this.clusterFactsOf(first) : undefined;
+    const first = poolCluster(poolPath);
+    return first !== undefined && Object.hasOwn(this.clusterFactsByName, first)
+      ? this.clusterFactsOf(first)
+      : undefined;
   }
 
   /** Declared clusters and their hosts, for checks. */

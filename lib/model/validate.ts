@@ -80,13 +80,24 @@ function pathSegmentProblem(p: string): string | undefined {
   return bad === undefined ? undefined : `has a '${bad}' segment, which inventory paths do not have`;
 }
 
-/** Why a resource pool path is not `<cluster or host>/Resources[/pool...]` relative to the datacenter's host folder. */
+/**
+ * The cluster (or standalone host) a resource pool is in: the first segment of a path relative to
+ * the datacenter's host folder (`C0/Resources/students`), or the segment after `host` of an
+ * absolute inventory path (`/DC0/host/C0/Resources`). Undefined for an absolute path outside a
+ * host folder.
+ */
+export function poolCluster(pool: string): string | undefined {
+  if (!pool.startsWith("/")) return pool.split("/")[0];
+  return /\/host\/([^/]+)/.exec(pool)?.[1];
+}
+
+/** Why a resource pool path is not `<cluster or host>/Resources[/pool...]` (relative, or absolute below a host folder). */
 export function resourcePoolProblem(pool: string): string | undefined {
-  if (pool.startsWith("/")) {
-    const rest = pool.replace(/^\/[^/]+\/host\//, "");
-    return `'${pool}' is absolute; write it relative to the datacenter's host folder, e.g. '${rest === pool ? pool.replace(/^\/+/, "") : rest}'`;
+  if (pool.startsWith("/") && poolCluster(pool) === undefined) {
+    return `'${pool}' is absolute but not below a datacenter's host folder; write it relative to the datacenter's host folder, e.g. 'C0/Resources', or as /<datacenter>/host/<cluster>/Resources`;
   }
-  if (pool.split("/").some((s) => s.trim() === ""))
+  const inner = pool.replace(/^\//, "");
+  if (inner.split("/").some((s) => s.trim() === ""))
     return `'${pool}' has an empty path segment; write it like DC0_C0/Resources`;
   const dots = pathSegmentProblem(pool);
   if (dots) return `'${pool}' ${dots}; write the path itself, like DC0_C0/Resources`;
@@ -150,7 +161,7 @@ export interface GroupCheck {
 
 /** The cluster a group is placed in: its `cluster`, or the first segment of its resource pool path. */
 export function clusterNameOf(g: { cluster?: string; resourcePool?: string }): string | undefined {
-  return g.cluster ?? g.resourcePool?.split("/")[0];
+  return g.cluster ?? (g.resourcePool !== undefined ? poolCluster(g.resourcePool) : undefined);
 }
 
 /** Every check of a group's literal values, and its members. */

@@ -5,7 +5,7 @@
  */
 import type { EnvironmentSpec, GroupSpec } from "../config/schema";
 import { planMembers } from "../model/members";
-import { didYouMean } from "../model/validate";
+import { clusterNameOf, didYouMean } from "../model/validate";
 import { formatMessage } from "../rules/rule";
 import { gib, hostsOf, type ClusterInfo, type Inventory, type SnapshotNode, type VmInfo } from "./inventory";
 import { sortFindings, type PreflightFinding, type PreflightRuleId, type PreflightSeverity } from "./rules";
@@ -468,7 +468,7 @@ export function checkEnvironment(env: PreflightEnvironment, inv: Inventory, stat
   const confined = new Map<string, string[]>();
   for (const g of spec.groups) {
     if (!g.hosts) continue;
-    const cname = g.cluster ?? g.resourcePool?.split("/")[0];
+    const cname = clusterNameOf(g);
     if (cname === undefined) continue;
     confined.set(cname, [...(confined.get(cname) ?? []), g.name]);
   }
