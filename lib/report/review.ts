@@ -685,8 +685,8 @@ export function renderReview(review: Review): string {
   out.push(
     "<sub>Both sides built with the current code. Storage: clones' delta disks at their worst case " +
       "(100% of the base's diskGb; full copies for template bases). Findings compared by severity, rule and " +
-      "message. Replacements follow the clones' triggers: generations, base snapshot, source VM, rollout waves, " +
-      "customization and static address.</sub>",
+      "message. Replacements follow the clones' triggers: generations, base snapshot, source VM, rollout waves, disk mode, " +
+      "datastore, customization and static address.</sub>",
     "",
   );
   return out.join("\n").replace(/\n+$/, "") + "\n";
