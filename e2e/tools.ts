@@ -242,19 +242,9 @@ function ensureProvider(): { bin?: string; origin?: string; error?: string } {
   return { error: goErr };
 }
 
-/** `tofu version -json`'s version, or undefined when `bin` is not a working tofu. */
+/** `tofu version -json`'s version, or undefined when `bin` is not a working tofu (tofu answers as terraform does). */
 function tofuVersionOf(bin: string): string | undefined {
-  if (!fs.existsSync(bin)) return undefined;
-  const r = spawnSync(bin, ["version", "-json"], {
-    encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: CLI_CONFIG },
-  });
-  if (r.status !== 0) return undefined;
-  try {
-    return (JSON.parse(r.stdout) as { terraform_version?: string }).terraform_version;
-  } catch {
-    return undefined;
-  }
+  return fs.existsSync(bin) ? terraformVersionOf(bin) : undefined;
 }
 
 /** Whether `version` is TOFU_VERSION (a build without release flags says "<version>-dev": accepted). */
