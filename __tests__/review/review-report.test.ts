@@ -329,6 +329,13 @@ describe("why a clone is replaced", () => {
     expect(lines(review(before, moved).replaced)).toEqual(["other/oth-01: base changed `other` → `golden`"]);
   });
 
+  it("the server respelled (case, :443, a trailing dot) is the same vCenter: nothing is replaced", () => {
+    const after = base();
+    after.vsphere.server = "VC.example.com.:443";
+    const e = review(base(), after);
+    expect([...e.replaced, ...e.created, ...e.destroyed]).toEqual([]);
+  });
+
   it("a rollout's next wave replaces exactly its members; finishing it replaces none", () => {
     const wave = (moved: number | undefined) => {
       const e = lab(true) as any;

@@ -29,9 +29,9 @@ export function vcenterKey(server: string | undefined): string {
   return (server ?? "").trim().toLowerCase().replace(/:443$/, "").replace(/\.$/, "");
 }
 
-/** One vCenter datacenter; server names are case-insensitive (DNS). */
+/** One vCenter datacenter: the server as `vcenterKey` reads it (no case, no :443, no trailing dot). */
 export function siteKey(site: { server?: string; datacenter: string }): string {
-  return `${(site.server ?? "").toLowerCase()}\u0000${site.datacenter}`;
+  return `${vcenterKey(site.server)}\u0000${site.datacenter}`;
 }
 
 export function chainKey(base: BaseModel): string {
