@@ -18,7 +18,7 @@ const cases: [string, Env, string, RegExp][] = [
     "a time-zone index above the table",
     windowsLab((e) => (e.groups[0].customization.windows.timeZone = 99999)),
     "groups[0].customization.windows.timeZone",
-    /timeZone 99999 is not a Windows time-zone index \(Microsoft's table runs from 0 to 300\); use the index of the zone, e\.g\. 85/,
+    /timeZone 99999 is not a Windows time-zone index \(Microsoft's table: 0 to 300, and codes from 0x80000000 written signed, e\.g\. -2147483568 for UTC\); use the index of the zone, e\.g\. 85/,
   ],
   [
     "a negative time-zone index",
@@ -69,7 +69,7 @@ const cases: [string, Env, string, RegExp][] = [
     "a group generation past exact numbers",
     linuxLab((e) => (e.groups[0].generation = Number("9007199254740993"))),
     "groups[0].generation",
-    /generation is 9007199254740992; use at most 1000000/,
+    /generation is 9007199254740992; use at most 9007199254740991/,
   ],
   [
     "a datacenter with a leading '/'",
@@ -105,17 +105,23 @@ describe("values a platform refuses", () => {
     expect(r.thrown).toBeUndefined();
   });
 
-  it("passes the nearest good values: time zones 0 and 300, a workgroup with '-', a resolver on loopback, generation 1000000", () => {
+  it("passes the nearest good values: time zones 0 and 300, a workgroup with '-', a resolver on loopback, a date-stamp generation, UTC written signed", () => {
     const env = windowsLab((e) => {
       e.groups[0].customization.windows = { workgroup: "PACK-LAB", timeZone: 300 };
       e.groups[0].customization.dnsServers = ["127.0.0.53"];
-      e.groups[0].generation = 1_000_000;
+      e.groups[0].generation = 20261127;
     });
     const r = synthFiles({ "lab.yaml": toYaml(env) });
     expect(r.err).toEqual([]);
     expect(r.exitCode).toBe(0);
     const zero = windowsLab((e) => (e.groups[0].customization.windows.timeZone = 0));
     expect(synthFiles({ "lab.yaml": toYaml(zero) }).exitCode).toBe(0);
+    const utc = windowsLab((e) => (e.groups[0].customization.windows.timeZone = -2147483568));
+    expect(synthFiles({ "lab.yaml": toYaml(utc) }).exitCode).toBe(0);
+    const unsigned = windowsLab((e) => (e.groups[0].customization.windows.timeZone = 2147483728));
+    expect(synthFiles({ "lab.yaml": toYaml(unsigned) }).printed).toContain(
+      "timeZone 2147483728 is a zone code written unsigned; vSphere takes it as a signed 32-bit number: timeZone: -2147483568",
+    );
     // A datacenter in a folder, and a resource pool below a cluster, written relative.
     const nested = linuxLab((e) => {
       e.datacenter = "Labs/DC0";

@@ -10,8 +10,11 @@ import {
 import { defaultPattern, duplicates, hasPlaceholder, namesFromCount, numberOfName, patternHint } from "./names";
 import type { MemberModel } from "./types";
 
-/** Generations are counted up by 1 per refresh; far above this is a typo (and past 2^53 not even exact). */
-export const MAX_GENERATION = 1_000_000;
+/**
+ * The largest generation: any whole number up to 2^53 - 1 (a date stamp such as 20261127 is fine);
+ * past it a number is not even read exactly.
+ */
+export const MAX_GENERATION = Number.MAX_SAFE_INTEGER;
 
 /** A member given by name, optionally with its own address and generation. */
 export interface MemberSpec {

@@ -321,10 +321,13 @@ function checkCustomization(g: GroupInput, add: (field: string, message: string)
   const tz = c.windows?.timeZone;
   if (tz !== undefined && !Number.isInteger(tz)) {
     add("customization.windows.timeZone", `timeZone is ${tz}; give the Windows time-zone index, a whole number`);
-  } else if (tz !== undefined && (tz < 0 || tz > MAX_WINDOWS_TIME_ZONE)) {
+  } else if (tz !== undefined && !windowsTimeZoneIndex(tz)) {
+    const signed = tz >= 2 ** 31 && tz < 2 ** 32 ? tz - 2 ** 32 : undefined;
     add(
       "customization.windows.timeZone",
-      `timeZone ${tz} is not a Windows time-zone index (Microsoft's table runs from 0 to ${MAX_WINDOWS_TIME_ZONE}); use the index of the zone, e.g. 85 for GMT Standard Time, 110 for W. Europe Standard Time, 35 for Eastern Standard Time`,
+      signed !== undefined && windowsTimeZoneIndex(signed)
+        ? `timeZone ${tz} is a zone code written unsigned; vSphere takes it as a signed 32-bit number: timeZone: ${signed}`
+        : `timeZone ${tz} is not a Windows time-zone index (Microsoft's table: 0 to ${MAX_WINDOWS_TIME_ZONE}, and codes from 0x80000000 written signed, e.g. -2147483568 for UTC); use the index of the zone, e.g. 85 for GMT Standard Time, 110 for W. Europe Standard Time, 35 for Eastern Standard Time`,
     );
   }
   const ip = c.ipv4 === undefined || c.ipv4 === "dhcp" ? undefined : c.ipv4;
@@ -383,6 +386,14 @@ function hostsAdvice(net: { network: number; broadcast: number }, gateway: numbe
   }
   const inside = gateway > first && gateway < last ? ` leaving out the gateway ${formatIpv4(gateway)}` : "";
   return `keep it within ${formatIpv4(first)}-${formatIpv4(last)}${inside}, or fix prefixLength`;
+}
+
+/**
+ * A Windows time-zone index as sysprep and vSphere take it: 0 to 300, or one of the later codes
+ * 0x80000000 to 0x800000FF (UTC is 0x80000050) as vSphere's signed 32-bit int, -2147483648 to -2147483393.
+ */
+function windowsTimeZoneIndex(tz: number): boolean {
+  return (tz >= 0 && tz <= MAX_WINDOWS_TIME_ZONE) || (tz >= -(2 ** 31) && tz <= -(2 ** 31) + 0xff);
 }
 
 /** What a base's checks need. */
