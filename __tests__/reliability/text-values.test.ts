@@ -47,12 +47,12 @@ describe("text values", () => {
       /holds '\u2011' \(U\+2011\) at character 7 of 'golden\u2011vm', which looks like '-' but is another character; type a plain '-'/,
     ],
     [
-      "an en dash in a cluster key",
+      "a minus sign in a cluster key",
       (e: Env) => {
-        e.clusters["C\u20130"] = e.clusters.C0;
+        e.clusters["C\u22120"] = e.clusters.C0;
       },
-      'clusters["C\u20130"]',
-      /the key holds '\u2013' \(U\+2013\)/,
+      'clusters["C\u22120"]',
+      /the key holds '\u2212' \(U\+2212\)/,
     ],
     [
       "a tab inside a datastore name",
@@ -66,6 +66,20 @@ describe("text values", () => {
     const line = r.err.find((l) => l.includes(`: ${field}: `));
     expect(line).toMatch(message);
     expect(r.printed).not.toMatch(STACK_TRACE);
+  });
+
+  it("allows what real names hold: an en dash, CJK's ideographic space, a block scalar's line break", () => {
+    const yaml = toYaml(
+      changed(validEnv(), (e) => {
+        e.bases.golden.vm = "Golden \u2013 Ubuntu";
+        e.groups[0].folder = "研修\u30002026";
+      }),
+    ).replace("network: VM Network", "network: |\n      VM Network");
+    const r = synth(yaml);
+    expect(r.err).toEqual([]);
+    const text = JSON.stringify(stackJson(r.outdir, "lab"));
+    expect(text).toContain('"name":"Golden \u2013 Ubuntu"');
+    expect(text).toContain('"name":"VM Network"');
   });
 
   it("keeps free text as written: an annotation or a suppression reason may hold any character", () => {

@@ -209,14 +209,20 @@ function dedupe(problems: Problem[]): Problem[] {
 /** Fields of free text, where any character may be meant. */
 const FREE_TEXT = new Set(["annotation", "reason"]);
 
-/** Characters that cannot be seen, or look like another one, in names: each with its fix. */
-function hiddenCharacterProblem(value: string): string | undefined {
-  const m = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}|[\u2010-\u2015\u2212]/u.exec(value);
+/**
+ * Characters inside a name that cannot be seen, or that stand for '-' or ' ' without being them
+ * (pasted from a document or a chat): each with its fix. Spaces around a value are dropped anyway
+ * (a block scalar's last line break too). Characters of real names stay allowed: CJK's ideographic
+ * space (U+3000), en and em dashes.
+ */
+function hiddenCharacterProblem(raw: string): string | undefined {
+  const value = raw.trim();
+  const m = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?![ \u3000])\p{Zs}|[\u2010-\u2012\u2015\u2212]/u.exec(value);
   if (!m) return undefined;
   const ch = m[0];
   const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
   const where = `at character ${[...value.slice(0, m.index)].length + 1} of '${value.replace(/[\p{Cc}\p{Cf}]/gu, "")}'`;
-  if (/[\u2010-\u2015\u2212]/u.test(ch)) {
+  if (/[\u2010-\u2012\u2015\u2212]/u.test(ch)) {
     return `holds '${ch}' (${code}) ${where}, which looks like '-' but is another character; type a plain '-'`;
   }
   if (/\p{Zs}/u.test(ch)) {
