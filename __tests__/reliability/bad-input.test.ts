@@ -832,17 +832,6 @@ const CASES: Case[] = [
     ...contradicts("clusters.C0.haEnabled", /has haEnabled: false here but haEnabled: true in /),
   },
   {
-    name: "one cluster with HA on in one file and not set (false) in another",
-    files: {
-      ...oneSite((e) => delete e.clusters.C0.haEnabled),
-      "lab-a.yaml": toYaml(changed(validEnv({ net: 10 }), (e) => (e.clusters.C0.haEnabled = true))),
-    },
-    ...contradicts(
-      "clusters.C0.haEnabled",
-      /has haEnabled: true here but haEnabled: false \(the default, as haEnabled is not set\) in /,
-    ),
-  },
-  {
     name: "one datastore of another type in two files on one vCenter (server in other case, with :443)",
     files: oneSite((e) => ((e.vsphere.server = "VCENTER.Example.com:443"), (e.datastores.DS0.type = "nfs"))),
     ...contradicts(
@@ -856,11 +845,11 @@ const CASES: Case[] = [
     ...contradicts("datastores.DS0.capacityGb", /has capacityGb 500 here but capacityGb 2000 in /),
   },
   {
-    name: "another vsphere.version in two files on one vCenter",
-    files: oneSite((e) => (e.vsphere.version = "7.0.3")),
+    name: "another vsphere.version in two files on one vCenter (7.0: 64 hosts per cluster, 8.0: 96)",
+    files: oneSite((e) => (e.vsphere.version = "7.0")),
     ...contradicts(
       "vsphere.version",
-      /: vCenter vcenter\.example\.com \(datacenter DC0\) has version "8\.0" here but version "7\.0\.3" in /,
+      /: vCenter vcenter\.example\.com \(datacenter DC0\) has version "8\.0" here but version "7\.0" in /,
     ),
   },
 ];
@@ -1159,6 +1148,18 @@ describe("every bad input is answered", () => {
         delete e.vsphere.version;
         e.clusters.C0 = {};
         e.datastores.DS0 = {};
+      },
+    ],
+    [
+      "HA not set in one file (unknown there), set in the other",
+      (e: Env) => {
+        e.clusters.C0 = { hosts: ["H0", "H1", "H2"] };
+      },
+    ],
+    [
+      "versions the rules judge alike: 8.0 and 8.0U2",
+      (e: Env) => {
+        e.vsphere.version = "8.0U2";
       },
     ],
     [

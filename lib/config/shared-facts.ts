@@ -5,19 +5,26 @@
  * environment of a datacenter but take each group's facts from its own file, so contradicting
  * facts would make them judge the chain by one file or the other. Compared:
  *
- * - `vsphere.version` (numerically: "7.0U1" is "7.0.1");
- * - a cluster's `hosts` (as a set: the order does not count) and `haEnabled` (not set is `false`,
- *   the value the rules use);
+ * - `vsphere.version`, by what the rules take from it: "8.0", "8.0.2" and "8.0U2" agree, "7.0"
+ *   and "7.0U1" do not (their host limits differ);
+ * - a cluster's `hosts` (as a set: the order does not count) and `haEnabled`;
  * - a datastore's `type` and `capacityGb`.
  *
  * Environments in another datacenter share no chain with these, so they are not compared (the
  * version picks limits by platform, which may differ between datacenters of one vCenter).
  *
- * A fact that a file leaves unknown (no `hosts`, `type`, `capacityGb` or `version`) contradicts
- * nothing: the other file may know more.
+ * A fact that a file leaves unknown (no `hosts`, `haEnabled`, `type`, `capacityGb` or `version`)
+ * contradicts nothing: the other file may know more.
  */
 import { vcenterKey } from "../model/chains";
-import { compareVersions } from "../model/platform";
+import {
+  compareVersions,
+  defaultMaxClonesPerChain,
+  defaultMaxHostsPerChain,
+  haSeverity,
+  maxClusterHosts,
+} from "../model/platform";
+import { DATASTORE_TYPES } from "../model/types";
 import type { LoadedEnvironment } from "./loader";
 import { fieldPath, type Problem } from "./problems";
 
@@ -74,13 +81,15 @@ function subjectsOf(envs: readonly LoadedEnvironment[]): Map<string, Fact[]> {
           key: JSON.stringify([...new Set(c.hosts)].sort()),
         });
       }
-      const set = written(env, `${at}.haEnabled`, at);
-      add(`${dc}\u0000cluster\u0000${name}\u0000haEnabled`, `cluster ${name} ${place}`, {
-        env,
-        field: `${at}.haEnabled`,
-        shown: `haEnabled: ${c.haEnabled}${set ? "" : " (the default, as haEnabled is not set)"}`,
-        key: String(c.haEnabled),
-      });
+      // Left out, haEnabled is unknown here, like hosts: no contradiction.
+      if (written(env, `${at}.haEnabled`, at)) {
+        add(`${dc}\u0000cluster\u0000${name}\u0000haEnabled`, `cluster ${name} ${place}`, {
+          env,
+          field: `${at}.haEnabled`,
+          shown: `haEnabled: ${c.haEnabled}`,
+          key: String(c.haEnabled),
+        });
+      }
     }
     for (const [name, d] of Object.entries(env.spec.datastores)) {
       const at = fieldPath(["datastores", name]);
@@ -105,9 +114,24 @@ function subjectsOf(envs: readonly LoadedEnvironment[]): Map<string, Fact[]> {
   return subjects;
 }
 
-/** Two statements of one fact agree: the same key, or versions that compare equal. */
+/**
+ * What the rules take from a version: the defaults they judge by. Two spellings or updates of one
+ * release ("8.0", "8.0.2", "8.0U2") give the same; "7.0" and "7.0U1" do not (64 vs 96 hosts).
+ */
+function versionEffect(version: string): string {
+  return JSON.stringify([
+    maxClusterHosts(version),
+    defaultMaxClonesPerChain(version) ?? null,
+    DATASTORE_TYPES.map((t) => defaultMaxHostsPerChain(version, t)),
+    [1, 8, 9, 32, 33].map((n) => haSeverity(version, n) ?? null),
+  ]);
+}
+
+/** Two statements of one fact agree: the same key, or versions the rules judge alike. */
 function agree(a: Fact, b: Fact): boolean {
-  return a.field === "vsphere.version" ? compareVersions(a.key, b.key) === 0 : a.key === b.key;
+  return a.field === "vsphere.version"
+    ? compareVersions(a.key, b.key) === 0 || versionEffect(a.key) === versionEffect(b.key)
+    : a.key === b.key;
 }
 
 /**
