@@ -93,6 +93,15 @@ const cases: [string, Env, string, RegExp][] = [
     "groups[0].resourcePool",
     /resourcePool '\/DC0\/vm\/C0\/Resources' is absolute but not below a datacenter's host folder; write it relative to the datacenter's host folder, e\.g\. 'C0\/Resources', or as \/<datacenter>\/host\/<cluster>\/Resources/,
   ],
+  [
+    "an absolute folder under a datacenter in a folder",
+    linuxLab((e) => {
+      e.datacenter = "Labs/DC1";
+      e.groups[0].folder = "/Labs/DC1/vm/web";
+    }),
+    "groups[0].folder",
+    /folder '\/Labs\/DC1\/vm\/web' is absolute; write it relative to the datacenter's VM folder, e\.g\. 'web'/,
+  ],
 ];
 
 describe("values a platform refuses", () => {
@@ -147,5 +156,18 @@ describe("values a platform refuses", () => {
       e.groups[0].hosts = ["H9"];
     });
     expect(synthFiles({ "lab.yaml": toYaml(elsewhere) }).printed).toMatch(/host 'H9' is not in cluster 'C0'/);
+    // A cluster in a host folder: the pool's cluster is what comes before its root pool Resources.
+    for (const pool of ["Rack 1/C0/Resources/students", "/DC0/host/Rack 1/C0/Resources", "C0/Resources/"]) {
+      const inFolder = (hosts: string[]) =>
+        linuxLab((e) => {
+          delete e.groups[0].cluster;
+          e.groups[0].resourcePool = pool;
+          e.groups[0].hosts = hosts;
+        });
+      const ok = synthFiles({ "lab.yaml": toYaml(inFolder(["H0", "H1"])) });
+      expect({ pool, err: ok.err, exitCode: ok.exitCode }).toEqual({ pool, err: [], exitCode: 0 });
+      expect(ok.printed).not.toMatch(/chain-hosts/);
+      expect(synthFiles({ "lab.yaml": toYaml(inFolder(["H9"])) }).printed).toMatch(/host 'H9' is not in cluster 'C0'/);
+    }
   });
 });

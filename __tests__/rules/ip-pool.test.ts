@@ -31,6 +31,19 @@ describe("ip-pool", () => {
     expect(findingsOf("ip-pool", app([staticGroup("web", 4, plan("10.0.10.10", "10.0.10.13"))]))).toEqual([]);
   });
 
+  it("passes a /31 point-to-point range (RFC 3021: no network or broadcast address), and fails its gateway", () => {
+    expect(findingsOf("ip-pool", app([staticGroup("p2p", 1, plan("10.2.0.1", "10.2.0.1", "10.2.0.0", 31))]))).toEqual(
+      [],
+    );
+    expect(messages("ip-pool", app([staticGroup("p2p", 1, plan("10.2.0.0", "10.2.0.1", "10.2.0.0", 31))]))[0]).toMatch(
+      /includes the gateway address 10\.2\.0\.0/,
+    );
+    // A /30's broadcast address is still refused.
+    expect(messages("ip-pool", app([staticGroup("p2p", 1, plan("10.2.0.2", "10.2.0.3", "10.2.0.1", 30))]))[0]).toMatch(
+      /includes the broadcast address 10\.2\.0\.3/,
+    );
+  });
+
   it("fails a range one address too small with the exact message", () => {
     expect(messages("ip-pool", app([staticGroup("web", 5, plan("10.0.10.10", "10.0.10.13"))]))).toEqual([
       "[ip-pool] lab/web: range 10.0.10.10-10.0.10.13 is too small for 'web-05', 5 addresses needed vs 4 in range; " +

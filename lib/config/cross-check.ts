@@ -158,7 +158,10 @@ export function crossCheck(spec: Parts, file: string): Problem[] {
   for (const [name, base] of Object.entries(spec.bases ?? {})) {
     const at = fieldPath(["bases", name]);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-      add(at, "base names may hold only letters, digits, '_', '.' and '-'; rename the base");
+      add(
+        at,
+        "base names may hold only ASCII letters (A-Z, a-z), digits, '_', '.' and '-', and start with a letter or digit; rename the base",
+      );
     }
     for (const p of checkBase(base)) add(`${at}.${p.field}`, p.message);
   }

@@ -291,7 +291,7 @@ export class LinkedCloneGroup extends Construct {
       name,
       props.hosts
         ? {
-            cluster: `${siteKey(inv.site)}\u0000${clusterNameOf(props)}`,
+            cluster: `${siteKey(inv.site)}\u0000${clusterNameOf(props, inv.clusterFacts)}`,
             names: Object.values(drsNames(stackName, id)),
           }
         : undefined,
@@ -473,7 +473,7 @@ export class LinkedCloneGroup extends Construct {
   /** DRS objects that keep the clones on the listed hosts: host group, VM group, mandatory VM-host rule. */
   private confineToHosts(hosts: string[]): void {
     const inv = this.props.base.inventory;
-    const clusterId = inv.cluster(clusterNameOf(this.props)!).id;
+    const clusterId = inv.cluster(clusterNameOf(this.props, inv.clusterFacts)!).id;
     const name = resourceName(this.node.id);
     const names = drsNames(TerraformStack.of(this).node.id, this.node.id);
     const hostGroup = new ComputeClusterHostGroup(this, "host-group", {

@@ -10,7 +10,7 @@ import { DataVsphereNetwork } from "@cdktf/provider-vsphere/lib/data-vsphere-net
 import { DataVsphereResourcePool } from "@cdktf/provider-vsphere/lib/data-vsphere-resource-pool";
 import { DataVsphereVirtualMachine } from "@cdktf/provider-vsphere/lib/data-vsphere-virtual-machine";
 import { SCSI_CONTROLLERS_SCANNED } from "./base-image";
-import { checkInventory, poolCluster } from "../model/validate";
+import { checkInventory, clusterNameOf } from "../model/validate";
 import { failWith } from "./errors";
 import { once } from "./token-cache";
 import type { ClusterFacts, DatastoreFacts, DatastoreType, Site } from "../model/types";
@@ -255,10 +255,8 @@ export class VsphereInventory extends Construct {
 
   /** The cluster a resource pool path lives in (`CLUSTER/Resources/...`, or absolute), when declared. */
   public clusterOfPool(poolPath: string): ClusterFacts | undefined {
-    const first = poolCluster(poolPath);
-    return first !== undefined && Object.hasOwn(this.clusterFactsByName, first)
-      ? this.clusterFactsOf(first)
-      : undefined;
+    const name = clusterNameOf({ resourcePool: poolPath }, this.clusterFactsByName);
+    return name !== undefined && Object.hasOwn(this.clusterFactsByName, name) ? this.clusterFactsOf(name) : undefined;
   }
 
   /** Declared clusters and their hosts, for checks. */

@@ -63,7 +63,8 @@ export function serverProblem(server: string): string | undefined {
 export function folderProblem(folder: string): string | undefined {
   if (folder.trim() === "") return "is empty; name the folder relative to the datacenter's VM folder, e.g. labs/web";
   if (folder.startsWith("/")) {
-    const rest = folder.replace(/^\/[^/]+\/vm\//, "");
+    // Up to the first `vm` segment: a datacenter may sit in a folder (`/Labs/DC1/vm/web`).
+    const rest = folder.replace(/^\/(?:[^/]+\/)+?vm\//, "");
     return `'${folder}' is absolute; write it relative to the datacenter's VM folder, e.g. '${rest === folder ? folder.replace(/^\/+/, "") : rest}'`;
   }
   const segments = folder.replace(/\/+$/, "").split("/");
@@ -81,14 +82,22 @@ function pathSegmentProblem(p: string): string | undefined {
 }
 
 /**
- * The cluster (or standalone host) a resource pool is in: the first segment of a path relative to
- * the datacenter's host folder (`C0/Resources/students`), or the segment after `host` of an
- * absolute inventory path (`/DC0/host/C0/Resources`). Undefined for an absolute path outside a
- * host folder.
+ * The cluster (or standalone host) a resource pool is in, as a path below the datacenter's host
+ * folder: what comes before its root pool `Resources` (`C0` of `C0/Resources/students`,
+ * `Rack 1/C0` of `Rack 1/C0/Resources`), else its first segment; for an absolute inventory path
+ * (`/DC0/host/C0/Resources`), the same after `host`. Undefined for an absolute path outside a host
+ * folder.
  */
 export function poolCluster(pool: string): string | undefined {
-  if (!pool.startsWith("/")) return pool.split("/")[0];
-  return /\/host\/([^/]+)/.exec(pool)?.[1];
+  let rel = pool.replace(/\/+$/, "");
+  if (rel.startsWith("/")) {
+    const m = /\/host\/(.+)$/.exec(rel);
+    if (!m) return undefined;
+    rel = m[1];
+  }
+  const segments = rel.split("/");
+  const root = segments.indexOf("Resources");
+  return root > 0 ? segments.slice(0, root).join("/") : segments[0];
 }
 
 /** Why a resource pool path is not `<cluster or host>/Resources[/pool...]` (relative, or absolute below a host folder). */
@@ -96,7 +105,7 @@ export function resourcePoolProblem(pool: string): string | undefined {
   if (pool.startsWith("/") && poolCluster(pool) === undefined) {
     return `'${pool}' is absolute but not below a datacenter's host folder; write it relative to the datacenter's host folder, e.g. 'C0/Resources', or as /<datacenter>/host/<cluster>/Resources`;
   }
-  const inner = pool.replace(/^\//, "");
+  const inner = pool.replace(/^\//, "").replace(/\/+$/, "");
   if (inner.split("/").some((s) => s.trim() === ""))
     return `'${pool}' has an empty path segment; write it like DC0_C0/Resources`;
   const dots = pathSegmentProblem(pool);
@@ -159,9 +168,20 @@ export interface GroupCheck {
   readonly problems: readonly PlanProblem[];
 }
 
-/** The cluster a group is placed in: its `cluster`, or the first segment of its resource pool path. */
-export function clusterNameOf(g: { cluster?: string; resourcePool?: string }): string | undefined {
-  return g.cluster ?? (g.resourcePool !== undefined ? poolCluster(g.resourcePool) : undefined);
+/**
+ * The cluster a group is placed in: its `cluster`, or the cluster of its resource pool
+ * (`poolCluster`). With the declared clusters, a pool path through host folders
+ * (`Rack 1/C0/Resources`) finds a cluster declared by its name alone (`C0`).
+ */
+export function clusterNameOf(
+  g: { cluster?: string; resourcePool?: string },
+  declared?: Readonly<Record<string, unknown>>,
+): string | undefined {
+  if (g.cluster !== undefined) return g.cluster;
+  const path = g.resourcePool !== undefined ? poolCluster(g.resourcePool) : undefined;
+  if (path === undefined || !declared || Object.hasOwn(declared, path)) return path;
+  const last = path.split("/").pop()!;
+  return Object.hasOwn(declared, last) ? last : path;
 }
 
 /** Every check of a group's literal values, and its members. */
@@ -259,7 +279,7 @@ function checkHosts(g: GroupInput, add: (field: string, message: string) => void
   }
   const twice = duplicates(g.hosts);
   for (const h of twice) add(`hosts[${g.hosts.lastIndexOf(h)}]`, `host '${h}' is listed twice; list each host once`);
-  const clusterName = clusterNameOf(g);
+  const clusterName = clusterNameOf(g, g.clusters);
   const cluster =
     clusterName !== undefined && Object.hasOwn(g.clusters, clusterName) ? g.clusters[clusterName] : undefined;
   if (!cluster) {

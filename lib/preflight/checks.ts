@@ -468,7 +468,7 @@ export function checkEnvironment(env: PreflightEnvironment, inv: Inventory, stat
   const confined = new Map<string, string[]>();
   for (const g of spec.groups) {
     if (!g.hosts) continue;
-    const cname = clusterNameOf(g);
+    const cname = clusterNameOf(g, spec.clusters);
     if (cname === undefined) continue;
     confined.set(cname, [...(confined.get(cname) ?? []), g.name]);
   }

@@ -3,7 +3,7 @@
  * hosts and HA, datastores with type and capacity) as vCenter has it, as YAML to paste.
  */
 import YAML from "yaml";
-import { poolCluster } from "../model/validate";
+import { clusterNameOf } from "../model/validate";
 import { declarableType, type PreflightEnvironment } from "./checks";
 import { gib, type Inventory } from "./inventory";
 import { shownPath } from "./state";
@@ -14,7 +14,7 @@ function named(env: PreflightEnvironment): { clusters: string[]; datastores: str
   const datastores = new Set(Object.keys(env.spec.datastores));
   for (const g of env.spec.groups) {
     if (g.cluster !== undefined) clusters.add(g.cluster);
-    const pooled = g.resourcePool !== undefined ? poolCluster(g.resourcePool) : undefined;
+    const pooled = clusterNameOf({ resourcePool: g.resourcePool }, env.spec.clusters);
     if (pooled !== undefined) clusters.add(pooled);
     if (g.datastore !== undefined) datastores.add(g.datastore);
   }

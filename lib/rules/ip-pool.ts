@@ -84,9 +84,14 @@ export const ipPool: Rule = {
       if (!range || gateway === undefined) continue;
       const net = networkOf(gateway, plan.prefixLength);
       const cidr = `${formatIpv4(net.network)}/${plan.prefixLength}`;
+      // A /31 (RFC 3021) or /32 has no network or broadcast address: every address is a host's.
       const reserved: [number, string][] = [
-        [net.network, "network"],
-        [net.broadcast, "broadcast"],
+        ...(plan.prefixLength <= 30
+          ? ([
+              [net.network, "network"],
+              [net.broadcast, "broadcast"],
+            ] as [number, string][])
+          : []),
         [gateway, "gateway"],
       ];
       for (const [addr, what] of reserved) {
