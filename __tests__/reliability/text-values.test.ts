@@ -128,6 +128,15 @@ groups:
     expect(r.err[1]).toMatch(/lab\.yaml:\d+:3: the key __proto__ cannot be a name here .*; rename it$/);
   });
 
+  it("reads a file that ends with an empty document (a closing ---), and refuses a second environment", () => {
+    const ok = synth(toYaml(validEnv()) + "--- # end\n");
+    expect(ok.err).toEqual([]);
+    expect(ok.exitCode).toBe(0);
+    const two = synth(toYaml(validEnv()) + "---\n" + toYaml(validEnv()));
+    expect(two.exitCode).toBe(1);
+    expect(two.err[1]).toMatch(/the file holds more than one YAML document \(---\); keep one environment per file/);
+  });
+
   it("names classic Mac line endings (CR only) instead of reading the file as one line", () => {
     const r = synth(toYaml(validEnv()).replace(/\n/g, "\r"));
     expect(r.exitCode).toBe(1);

@@ -30,7 +30,7 @@ export function parseEnvironmentWithPositions(
   text: string,
   file: string,
 ): { spec: EnvironmentSpec; locate: (field: string) => Position | undefined } {
-  const lines = new YAML.LineCounter();
+  let lines = new YAML.LineCounter();
   const problems: Problem[] = [];
   const add = (field: string, message: string) => problems.push({ file, field, message });
   if (text.trim() === "") {
@@ -52,15 +52,29 @@ export function parseEnvironmentWithPositions(
     });
     throw new ConfigError(problems);
   }
-  const doc = YAML.parseDocument(text, {
+  const options = {
     // `<<: *defaults` merge keys are read as YAML 1.1 tools read them.
     merge: true,
     prettyErrors: true,
     uniqueKeys: true,
     strict: true,
     stringKeys: true,
-    lineCounter: lines,
-  });
+  };
+  let doc: YAML.Document.Parsed = YAML.parseDocument(text, { ...options, lineCounter: lines });
+  if (doc.errors.some((e) => e.code === "MULTIPLE_DOCS")) {
+    // A closing `---` (or `---` and a comment) starts an empty document: that is still one environment.
+    lines = new YAML.LineCounter();
+    const all = YAML.parseAllDocuments(text, { ...options, lineCounter: lines });
+    const rest = all.slice(1);
+    const empty = (d: YAML.Document.Parsed) =>
+      d.errors.length === 0 &&
+      (d.contents === null || (YAML.isScalar(d.contents) && d.contents.value === null && !d.contents.source));
+    if (all.length > 1 && rest.every(empty)) doc = all[0];
+    else {
+      lines = new YAML.LineCounter();
+      doc = YAML.parseDocument(text, { ...options, lineCounter: lines });
+    }
+  }
   const locator = new YamlLocator(doc, lines);
   const fail = (): never => {
     throw new ConfigError(
