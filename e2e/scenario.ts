@@ -494,6 +494,14 @@ function makeContext(
   let overrideLogged = false;
   /** The environment last synthesized into the stack folder (cdktf deploy synthesizes the same). */
   let synthesized: string | undefined;
+  /** The environment file the project reads, saying which step wrote it. */
+  const writeEnv = (label: string, env: EnvFile): string =>
+    writeEnvFile(
+      project.envDir,
+      STACK,
+      env,
+      `Written by the e2e test (${label}) from ${path.relative(PROJECT_DIR, SOURCE_ENV)}`,
+    );
   const sourceFacts = new Map<string, VmFacts>();
   const original = readEnvFile(SOURCE_ENV);
   original.vsphere.server = sim.server;
@@ -532,12 +540,7 @@ function makeContext(
       const key = JSON.stringify(env);
       if (key === synthesized && fs.existsSync(path.join(project.stackDir, "cdk.tf.json"))) return;
       synthesized = undefined;
-      writeEnvFile(
-        project.envDir,
-        STACK,
-        env,
-        `Written by the e2e test (${label}) from ${path.relative(PROJECT_DIR, SOURCE_ENV)}`,
-      );
+      writeEnv(label, env);
       await timings.time(`${label}: cdktf synth`, () => project.synth());
       const notes = writeSimulatorOverride(project.stackDir);
       if (!overrideLogged && notes.length)
@@ -572,12 +575,7 @@ function makeContext(
     },
     async deploy(label, env) {
       synthesized = undefined;
-      writeEnvFile(
-        project.envDir,
-        STACK,
-        env,
-        `Written by the e2e test (${label}) from ${path.relative(PROJECT_DIR, SOURCE_ENV)}`,
-      );
+      writeEnv(label, env);
       await steps.critical(`\`cdktf deploy\` (${label})`, () =>
         timings.time(`${label}: cdktf deploy`, () => project.deploy()),
       );

@@ -7,9 +7,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { BaseImage } from "../../lib/constructs";
 import { tempDir } from "../helpers/files";
-import { addGroup, synthJson, testStack } from "../helpers/stack";
+import { addGroup, synthJson, testStack, twoBases } from "../helpers/stack";
 
 type Json = Record<string, any>;
 
@@ -125,14 +124,8 @@ describe("the group's expressions, evaluated by Terraform", () => {
   });
 
   it("resolves every per-member choice of a rollout to the member's own base", () => {
-    const t = testStack();
-    const next = new BaseImage(t.stack, "next", {
-      inventory: t.inventory,
-      vm: "VM1",
-      snapshot: "s2",
-      manageSnapshot: true,
-    });
-    addGroup(t, "web", { base: next, count: 2, rollout: { from: t.base, moved: 1 } });
+    const t = twoBases();
+    addGroup(t, "web", { base: t.next, count: 2, rollout: { from: t.base, moved: 1 } });
     const json = synthJson(t);
     const vm = json.resource.vsphere_virtual_machine.web;
     const bases = { VM0: "golden", VM1: "next" };

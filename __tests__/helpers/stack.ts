@@ -58,3 +58,15 @@ export function synthJson(t: TestStack): Record<string, any> {
 export function vmResource(json: Record<string, any>, group: string): Record<string, any> {
   return json.resource.vsphere_virtual_machine[group];
 }
+
+/** A stack with two bases of different source VMs: `golden` (VM0) and `next` (VM1), for rollouts. */
+export function twoBases(): TestStack & { next: BaseImage } {
+  const t = testStack();
+  const next = new BaseImage(t.stack, "next", {
+    inventory: t.inventory,
+    vm: "VM1",
+    snapshot: "s2",
+    manageSnapshot: true,
+  });
+  return { ...t, next };
+}

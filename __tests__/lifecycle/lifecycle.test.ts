@@ -3,22 +3,10 @@
  * moves a group to a new base a wave at a time, and finishing the rollout changes nothing.
  * Each test compares the synthesized JSON of two commits' worth of props, as Terraform would.
  */
-import { BaseImage, type LinkedCloneGroupProps } from "../../lib/constructs";
-import { addGroup, synthJson, testStack, type TestStack } from "../helpers/stack";
+import type { LinkedCloneGroupProps } from "../../lib/constructs";
+import { addGroup, synthJson, testStack, twoBases } from "../helpers/stack";
 
 type Json = Record<string, any>;
-
-/** A stack with two bases of different source VMs: `golden` (VM0) and `next` (VM1). */
-function twoBases(): TestStack & { next: BaseImage } {
-  const t = testStack();
-  const next = new BaseImage(t.stack, "next", {
-    inventory: t.inventory,
-    vm: "VM1",
-    snapshot: "s2",
-    manageSnapshot: true,
-  });
-  return { ...t, next };
-}
 
 /** Per member: what Terraform compares for it (the clone's for_each value, the trigger's inputs, and every per-member expression). */
 function perMember(json: Json, group: string): Record<string, { vm: Json; trigger: Json }> {
